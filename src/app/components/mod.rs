@@ -1,0 +1,9 @@
+//! Building blocks shared by the pages.
+
+mod form;
+mod nav;
+mod page;
+
+pub use form::{CsrfField, FieldMessage, FormAlert, SubmitButton};
+pub use nav::Nav;
+pub use page::Page;

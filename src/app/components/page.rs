@@ -1,0 +1,77 @@
+//! The frame of every page: loads the session once (on the server before the
+//! first byte, from the serialized state when hydrating, with one request on
+//! client-side navigation), applies the page's access rule, and renders the
+//! nav, any notice and the content.
+
+use std::sync::Arc;
+
+use leptos::prelude::*;
+use leptos_meta::Title;
+use leptos_router::{components::Redirect, hooks::use_location, NavigateOptions};
+
+use super::Nav;
+use crate::auth::{api::get_session, Access, SessionView};
+
+/// A page that needs the session. `render` receives it once the access rule
+/// (`Access`) has passed; otherwise the visitor is redirected, with a real
+/// 302 on a full page load and a client-side navigation after hydration.
+#[component]
+pub fn Page<F, V>(title: &'static str, access: Access, render: F) -> impl IntoView
+where
+    F: Fn(SessionView) -> V + Send + Sync + 'static,
+    V: IntoView + 'static,
+{
+    let session = Resource::new_blocking(|| (), move |_| get_session(access));
+    let location = use_location();
+    let render = Arc::new(render);
+    view! {
+        <Title text=title/>
+        <Suspense fallback=|| view! { <main class="page" aria-busy="true"></main> }>
+            {move || {
+                let render = Arc::clone(&render);
+                Suspend::new(async move {
+                    match session.await {
+                        Ok(view) => {
+                            let here = current_path(
+                                location.pathname.get_untracked(),
+                                location.search.get_untracked(),
+                            );
+                            if let Some(target) = view.redirect_for(access, &here) {
+                                let options = NavigateOptions {
+                                    replace: true,
+                                    ..Default::default()
+                                };
+                                return view! { <Redirect path=target options/> }.into_any();
+                            }
+                            let flash = view.flash.map(|f| f.message());
+                            view! {
+                                <Nav session=view.clone()/>
+                                <main class="page">
+                                    {flash.map(|message| view! {
+                                        <p class="notice" role="status" data-testid="flash">{message}</p>
+                                    })}
+                                    {render(view)}
+                                </main>
+                            }
+                                .into_any()
+                        }
+                        Err(error) => view! {
+                            <main class="page">
+                                <p class="form-error" role="alert">{error.to_string()}</p>
+                            </main>
+                        }
+                            .into_any(),
+                    }
+                })
+            }}
+        </Suspense>
+    }
+}
+
+fn current_path(pathname: String, search: String) -> String {
+    if search.is_empty() {
+        pathname
+    } else {
+        format!("{pathname}?{search}")
+    }
+}

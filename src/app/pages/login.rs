@@ -1,0 +1,43 @@
+//! `/login`.
+
+use leptos::prelude::*;
+use leptos_router::{components::A, hooks::use_query_map};
+
+use crate::{
+    app::components::{CsrfField, FormAlert, Page, SubmitButton},
+    auth::{api::Login, Access, SessionView},
+};
+
+#[component]
+pub fn LoginPage() -> impl IntoView {
+    // Created here, inside the route, so an error from a no-JS post (carried
+    // back in the URL) reaches this form.
+    let login = ServerAction::<Login>::new();
+    let query = use_query_map();
+    view! {
+        <Page title="Log in" access=Access::GuestOnly render=move |session: SessionView| {
+            let next = query.read_untracked().get("next").unwrap_or_default();
+            let error = Signal::derive(move || login.value().get().and_then(|r| r.err()));
+            view! {
+                <div class="card">
+                    <h1>"Log in"</h1>
+                    <ActionForm action=login attr:class="form" attr:novalidate=true>
+                        <CsrfField token=session.csrf_token/>
+                        <input type="hidden" name="next" value=next/>
+                        <div class="field">
+                            <label for="email">"Email"</label>
+                            <input id="email" name="email" type="email" autocomplete="username" required/>
+                        </div>
+                        <div class="field">
+                            <label for="password">"Password"</label>
+                            <input id="password" name="password" type="password" autocomplete="current-password" required/>
+                        </div>
+                        <FormAlert error/>
+                        <SubmitButton label="Log in" busy_label="Logging in…" pending=login.pending()/>
+                    </ActionForm>
+                    <p class="aside">"New here? " <A href="/signup">"Create an account"</A></p>
+                </div>
+            }
+        }/>
+    }
+}

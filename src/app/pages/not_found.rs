@@ -1,0 +1,28 @@
+//! The page for unknown paths (status 404).
+
+use leptos::prelude::*;
+use leptos_meta::Title;
+use leptos_router::components::A;
+
+#[component]
+pub fn NotFound() -> impl IntoView {
+    #[cfg(feature = "ssr")]
+    if let Some(response) = use_context::<leptos_axum::ResponseOptions>() {
+        response.set_status(axum::http::StatusCode::NOT_FOUND);
+    }
+    view! {
+        <Title text="Page not found"/>
+        <header class="site-header">
+            <nav aria-label="Main">
+                <A href="/" attr:class="brand">"Gatehouse"</A>
+            </nav>
+        </header>
+        <main class="page">
+            <div class="card">
+                <h1>"Page not found"</h1>
+                <p>"There is nothing at this address."</p>
+                <A href="/">"Go to the home page"</A>
+            </div>
+        </main>
+    }
+}

@@ -1,0 +1,102 @@
+//! Small serializable views of the signed-in user and the session.
+//!
+//! These are the only user data that reach the browser; the server's user
+//! record (with its password hash) never does.
+
+use serde::{Deserialize, Serialize};
+
+/// The signed-in user as the pages show them. Times are pre-formatted in UTC.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct CurrentUser {
+    pub email: String,
+    pub account_created: String,
+    pub session_started: String,
+    /// The sign-in before this one, if there was one.
+    pub previous_sign_in: Option<String>,
+}
+
+/// A one-time notice shown on the next page.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+pub enum Flash {
+    LoggedOut,
+    SessionExpired,
+}
+
+impl Flash {
+    /// The sentence the user reads.
+    pub fn message(self) -> &'static str {
+        match self {
+            Flash::LoggedOut => "You have been logged out.",
+            Flash::SessionExpired => "Your session has expired. Please log in again.",
+        }
+    }
+}
+
+/// Who may see a page; the server uses it to decide whether a flash message
+/// is shown on this page or kept for the page the visitor is sent to.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+pub enum Access {
+    Anyone,
+    GuestOnly,
+    SignedIn,
+}
+
+/// Everything a page needs to know about the current session.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct SessionView {
+    pub user: Option<CurrentUser>,
+    /// The per-session token every form posts back as `csrf_token`.
+    pub csrf_token: String,
+    pub flash: Option<Flash>,
+    /// The server's minimum password length, so the browser checks the same rule.
+    pub password_min_length: usize,
+}
+
+impl SessionView {
+    /// Where this page sends the visitor instead of rendering, if anywhere.
+    pub fn redirect_for(&self, access: Access, here: &str) -> Option<String> {
+        match (access, self.user.is_some()) {
+            (Access::SignedIn, false) => Some(login_path_with_next(here)),
+            (Access::GuestOnly, true) => Some(DASHBOARD_PATH.to_owned()),
+            _ => None,
+        }
+    }
+}
+
+/// Where signed-in users land by default.
+pub const DASHBOARD_PATH: &str = "/dashboard";
+
+/// `/login?next=<here>`, with `here` percent-encoded.
+pub fn login_path_with_next(here: &str) -> String {
+    format!("/login?next={}", percent_encode_component(here))
+}
+
+/// Percent-encodes everything except RFC 3986 unreserved characters.
+pub fn percent_encode_component(value: &str) -> String {
+    let mut out = String::with_capacity(value.len() * 3);
+    for byte in value.bytes() {
+        if byte.is_ascii_alphanumeric() || matches!(byte, b'-' | b'.' | b'_' | b'~') {
+            out.push(byte as char);
+        } else {
+            out.push_str(&format!("%{byte:02X}"));
+        }
+    }
+    out
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn login_path_encodes_the_return_path() {
+        assert_eq!(
+            login_path_with_next("/dashboard"),
+            "/login?next=%2Fdashboard"
+        );
+        assert_eq!(
+            login_path_with_next("/a b?x=1&y=é"),
+            "/login?next=%2Fa%20b%3Fx%3D1%26y%3D%C3%A9"
+        );
+    }
+}

@@ -1,0 +1,262 @@
+//! The signup rules, compiled into both builds: the browser shows these
+//! messages as the user types, and the server enforces them (it never trusts
+//! the browser). The common-password list is the one rule only the server
+//! checks, because the list is too big for the browser bundle.
+
+use crate::error::{Field, FieldErrors};
+
+/// The longest accepted email address (RFC 5321 path limit).
+pub const MAX_EMAIL_CHARS: usize = 254;
+/// The longest accepted password, in characters (Unicode code points).
+pub const MAX_PASSWORD_CHARS: usize = 1024;
+/// The lowest minimum password length a deployment may configure.
+pub const LOWEST_MIN_PASSWORD_CHARS: usize = 8;
+/// The default minimum password length (NIST SP 800-63B rev 4, single factor).
+pub const DEFAULT_MIN_PASSWORD_CHARS: usize = 15;
+
+/// Unicode NFKC normalisation, so that visually identical input compares equal.
+#[cfg(feature = "hydrate")]
+pub fn nfkc(value: &str) -> String {
+    // The browser ships its own Unicode tables; using them keeps ours out of the bundle.
+    js_sys::JsString::from(value).normalize("NFKC").into()
+}
+
+/// Unicode NFKC normalisation, so that visually identical input compares equal.
+#[cfg(not(feature = "hydrate"))]
+pub fn nfkc(value: &str) -> String {
+    use unicode_normalization::UnicodeNormalization;
+    value.nfkc().collect()
+}
+
+/// The canonical form of an email address: trimmed, NFKC, lower case.
+/// Accounts are unique on this form.
+pub fn canonical_email(raw: &str) -> String {
+    nfkc(raw.trim()).to_lowercase()
+}
+
+/// Checks the shape of a canonical email address.
+pub fn check_email(email: &str) -> Result<(), String> {
+    if email.is_empty() {
+        return Err("Enter your email address.".into());
+    }
+    if email.chars().count() > MAX_EMAIL_CHARS {
+        return Err(format!(
+            "Email addresses can be at most {MAX_EMAIL_CHARS} characters."
+        ));
+    }
+    if !looks_like_address(email) {
+        return Err("Enter a valid email address, like name@example.com.".into());
+    }
+    Ok(())
+}
+
+fn looks_like_address(email: &str) -> bool {
+    let Some((local, domain)) = email.rsplit_once('@') else {
+        return false;
+    };
+    let clean = |s: &str| {
+        !s.is_empty()
+            && !s
+                .chars()
+                .any(|c| c.is_whitespace() || c.is_control() || matches!(c, '<' | '>' | '"'))
+    };
+    clean(local)
+        && local.chars().count() <= 64
+        && !local.contains('@')
+        && clean(domain)
+        && domain.contains('.')
+        && domain
+            .split('.')
+            .all(|label| !label.is_empty() && !label.starts_with('-') && !label.ends_with('-'))
+}
+
+/// Checks a (normalised) new password against the policy. `email` is the
+/// canonical email of the account, used to refuse passwords that contain it.
+pub fn check_password(password: &str, email: &str, min_chars: usize) -> Result<(), String> {
+    let chars = password.chars().count();
+    if chars == 0 {
+        return Err("Enter a password.".into());
+    }
+    if chars < min_chars {
+        return Err(format!(
+            "Use at least {min_chars} characters (this has {chars}). A few unrelated words make a good one."
+        ));
+    }
+    if chars > MAX_PASSWORD_CHARS {
+        return Err(format!("Use at most {MAX_PASSWORD_CHARS} characters."));
+    }
+    let local = email.split('@').next().unwrap_or_default();
+    if local.chars().count() >= 3 && password.to_lowercase().contains(local) {
+        return Err("Don't use your email address in your password.".into());
+    }
+    Ok(())
+}
+
+/// Checks that the confirmation repeats the password.
+pub fn check_confirmation(password: &str, confirmation: &str) -> Result<(), String> {
+    if confirmation.is_empty() {
+        return Err("Repeat your password.".into());
+    }
+    if password != confirmation {
+        return Err("The passwords don't match.".into());
+    }
+    Ok(())
+}
+
+/// Raw signup input as typed.
+#[derive(Debug, Clone, Default)]
+pub struct SignupInput {
+    pub email: String,
+    pub password: String,
+    pub confirm_password: String,
+}
+
+/// Signup input after normalisation.
+#[derive(Debug, Clone)]
+pub struct NormalizedSignup {
+    pub email: String,
+    pub password: String,
+}
+
+impl SignupInput {
+    /// Normalises and checks every field; all messages at once.
+    pub fn validate(&self, min_password_chars: usize) -> Result<NormalizedSignup, FieldErrors> {
+        let email = canonical_email(&self.email);
+        let password = nfkc(&self.password);
+        let confirmation = nfkc(&self.confirm_password);
+        let mut errors = FieldErrors::default();
+        if let Err(message) = check_email(&email) {
+            errors.add(Field::Email, message);
+        }
+        if let Err(message) = check_password(&password, &email, min_password_chars) {
+            errors.add(Field::Password, message);
+        }
+        if let Err(message) = check_confirmation(&password, &confirmation) {
+            errors.add(Field::ConfirmPassword, message);
+        }
+        if errors.is_empty() {
+            Ok(NormalizedSignup { email, password })
+        } else {
+            Err(errors)
+        }
+    }
+}
+
+/// A rough, rule-free hint of how guessable a password is.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord)]
+pub enum Strength {
+    TooShort,
+    Weak,
+    Fair,
+    Strong,
+    VeryStrong,
+}
+
+impl Strength {
+    pub fn label(self) -> &'static str {
+        match self {
+            Strength::TooShort => "Too short",
+            Strength::Weak => "Weak",
+            Strength::Fair => "Fair",
+            Strength::Strong => "Strong",
+            Strength::VeryStrong => "Very strong",
+        }
+    }
+
+    /// A 0..=4 level for the meter.
+    pub fn level(self) -> u8 {
+        self as u8
+    }
+}
+
+/// Estimates strength from length and variety. It never blocks a password:
+/// the policy above does that; this only nudges.
+pub fn estimate_strength(password: &str, min_chars: usize) -> Strength {
+    let chars: Vec<char> = password.chars().collect();
+    if chars.len() < min_chars {
+        return Strength::TooShort;
+    }
+    let mut distinct = chars.clone();
+    distinct.sort_unstable();
+    distinct.dedup();
+    let classes = [
+        chars.iter().any(|c| c.is_lowercase()),
+        chars.iter().any(|c| c.is_uppercase()),
+        chars.iter().any(|c| c.is_numeric()),
+        chars.iter().any(|c| c.is_whitespace()),
+        chars
+            .iter()
+            .any(|c| !c.is_alphanumeric() && !c.is_whitespace()),
+    ]
+    .iter()
+    .filter(|present| **present)
+    .count();
+    // Rough bits: distinct symbols carry more than repeats; variety adds a little.
+    let bits = distinct.len() * 4 + (chars.len() - distinct.len()) + classes * 3;
+    match bits {
+        0..=44 => Strength::Weak,
+        45..=64 => Strength::Fair,
+        65..=89 => Strength::Strong,
+        _ => Strength::VeryStrong,
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn canonical_email_trims_normalises_and_lowercases() {
+        assert_eq!(canonical_email("  Alice@Example.COM "), "alice@example.com");
+        // Fullwidth letters fold to ASCII under NFKC.
+        assert_eq!(
+            canonical_email("ａｌｉｃｅ@example.com"),
+            "alice@example.com"
+        );
+    }
+
+    #[test]
+    fn email_shapes() {
+        assert!(check_email("a@b.co").is_ok());
+        for bad in [
+            "", "plain", "a@b", "@b.co", "a@.co", "a b@c.co", "a@b..co", "a@-b.co",
+        ] {
+            assert!(check_email(bad).is_err(), "{bad:?} should be refused");
+        }
+        let long = format!("{}@example.com", "a".repeat(250));
+        assert!(check_email(&long).is_err());
+    }
+
+    #[test]
+    fn password_policy() {
+        let email = "alice@example.com";
+        assert!(check_password("short", email, 15).is_err());
+        assert!(check_password("correct horse battery staple", email, 15).is_ok());
+        assert!(check_password("my name is alice, hello there", email, 15).is_err());
+        assert!(check_password(&"x".repeat(1025), email, 15).is_err());
+        // Code points count, not bytes.
+        assert!(check_password(&"密".repeat(15), email, 15).is_ok());
+    }
+
+    #[test]
+    fn signup_reports_every_field() {
+        let input = SignupInput {
+            email: "nope".into(),
+            password: "short".into(),
+            confirm_password: "other".into(),
+        };
+        let errors = input.validate(15).unwrap_err();
+        assert!(errors.get(Field::Email).is_some());
+        assert!(errors.get(Field::Password).is_some());
+        assert!(errors.get(Field::ConfirmPassword).is_some());
+    }
+
+    #[test]
+    fn strength_grows_with_length_and_variety() {
+        assert_eq!(estimate_strength("abc", 15), Strength::TooShort);
+        assert!(
+            estimate_strength("aaaaaaaaaaaaaaaa", 15)
+                < estimate_strength("correct horse battery staple", 15)
+        );
+    }
+}

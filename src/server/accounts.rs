@@ -1,0 +1,128 @@
+//! Account rules: registering and checking credentials. Plain async Rust over
+//! the state, so integration tests can call it directly.
+
+use super::{
+    common_passwords,
+    passwords::HashError,
+    state::AppState,
+    users::{User, UserError},
+};
+use crate::{
+    auth::validation::{canonical_email, NormalizedSignup, MAX_EMAIL_CHARS, MAX_PASSWORD_CHARS},
+    error::{AppError, Field, FieldErrors},
+};
+
+/// Why an account operation failed.
+#[derive(Debug, thiserror::Error)]
+pub enum AccountError {
+    #[error("an account with this email already exists")]
+    EmailTaken,
+    #[error("the password is on the common-password list")]
+    CommonPassword,
+    #[error(transparent)]
+    Users(UserError),
+    #[error(transparent)]
+    Hashing(#[from] HashError),
+}
+
+impl From<UserError> for AccountError {
+    fn from(e: UserError) -> AccountError {
+        match e {
+            UserError::EmailTaken => AccountError::EmailTaken,
+            other => AccountError::Users(other),
+        }
+    }
+}
+
+impl From<AccountError> for AppError {
+    fn from(e: AccountError) -> AppError {
+        let mut fields = FieldErrors::default();
+        match e {
+            AccountError::EmailTaken => fields.add(
+                Field::Email,
+                "An account with this email already exists. Log in instead?",
+            ),
+            AccountError::CommonPassword => fields.add(
+                Field::Password,
+                "This password is on a list of commonly used passwords. Choose something less predictable.",
+            ),
+            other => {
+                tracing::error!(error = %other, "account operation failed");
+                return AppError::Internal;
+            }
+        }
+        AppError::Invalid(fields)
+    }
+}
+
+/// Creates an account from validated signup input.
+pub async fn register(state: &AppState, input: NormalizedSignup) -> Result<User, AccountError> {
+    if common_passwords::is_common(&input.password) {
+        return Err(AccountError::CommonPassword);
+    }
+    let hash = state.passwords.hash(input.password).await?;
+    Ok(state
+        .users
+        .create(&input.email, &hash, state.clock.unix())
+        .await?)
+}
+
+/// The result of a login attempt.
+#[derive(Debug)]
+pub enum LoginOutcome {
+    Accepted(User),
+    /// Wrong password or unknown email; `user_id` only for the server's log.
+    Refused {
+        user_id: Option<i64>,
+    },
+}
+
+/// Checks an email and password. An unknown email costs one bcrypt
+/// verification at the current cost, like a wrong password, so response time
+/// does not reveal which accounts exist.
+pub async fn check_login(
+    state: &AppState,
+    email: &str,
+    password: &str,
+) -> Result<LoginOutcome, AccountError> {
+    let email = canonical_email(email);
+    // Over-long input cannot match any account; refuse it before any hashing.
+    if email.chars().count() > MAX_EMAIL_CHARS || password.chars().count() > MAX_PASSWORD_CHARS {
+        return Ok(LoginOutcome::Refused { user_id: None });
+    }
+    let user = state.users.by_email(&email).await?;
+    let stored = user.as_ref().map(|u| u.password_hash.clone());
+    let verification = state.passwords.verify(password.to_owned(), stored).await?;
+    match user {
+        Some(user) if verification.matches => {
+            if verification.needs_rehash {
+                upgrade_hash_later(state, &user, password);
+            }
+            Ok(LoginOutcome::Accepted(user))
+        }
+        user => Ok(LoginOutcome::Refused {
+            user_id: user.map(|u| u.id),
+        }),
+    }
+}
+
+/// Re-hashes with the current scheme and cost after the response is sent, so
+/// login costs one bcrypt operation, not two.
+fn upgrade_hash_later(state: &AppState, user: &User, password: &str) {
+    let state = state.clone();
+    let (id, old_hash, password) = (user.id, user.password_hash.clone(), password.to_owned());
+    tokio::spawn(async move {
+        let result = match state.passwords.hash(password).await {
+            Ok(new_hash) => state
+                .users
+                .upgrade_hash(id, &old_hash, &new_hash)
+                .await
+                .map_err(AccountError::from),
+            Err(e) => Err(e.into()),
+        };
+        match result {
+            Ok(()) => tracing::info!(event = "password_rehashed", user_id = id),
+            Err(e) => tracing::warn!(user_id = id, error = %e, "could not upgrade a password hash"),
+        }
+    });
+}

@@ -1,0 +1,61 @@
+//! What a server function works with: the state, the auth session and the
+//! client, pulled out of the Leptos request context in one call.
+
+use std::fmt::Display;
+
+use axum::http::request::Parts;
+use leptos::prelude::use_context;
+use tower_sessions::Session;
+
+use super::{auth_backend::AuthSession, client::Client, csrf, state::AppState};
+use crate::error::AppError;
+
+/// One request's view of the server.
+pub struct RequestCtx {
+    pub state: AppState,
+    pub auth: AuthSession,
+    pub client: Client,
+}
+
+impl RequestCtx {
+    /// The context of the server function being run.
+    pub async fn current() -> Result<RequestCtx, AppError> {
+        let state = use_context::<AppState>()
+            .ok_or_else(|| internal("reading app state", "not provided"))?;
+        let auth = leptos_axum::extract::<AuthSession>()
+            .await
+            .map_err(|e| internal("reading the auth session", e))?;
+        let client = use_context::<Parts>()
+            .map(|parts| Client::from_parts(&parts))
+            .unwrap_or_default();
+        Ok(RequestCtx {
+            state,
+            auth,
+            client,
+        })
+    }
+
+    pub fn session(&self) -> &Session {
+        &self.auth.session
+    }
+
+    /// Fails unless `submitted` is this session's CSRF token.
+    pub async fn require_csrf(&self, submitted: &str) -> Result<(), AppError> {
+        if csrf::verify(self.session(), submitted).await {
+            return Ok(());
+        }
+        tracing::warn!(
+            event = "csrf_rejected",
+            client = %self.client,
+            user_id = self.auth.user.as_ref().map(|u| u.id),
+            "form submitted without this session's CSRF token"
+        );
+        Err(AppError::CsrfRejected)
+    }
+}
+
+/// Logs an unexpected failure and returns the error the user sees.
+pub fn internal(context: &str, error: impl Display) -> AppError {
+    tracing::error!(error = %error, "{context} failed");
+    AppError::Internal
+}

@@ -1,0 +1,105 @@
+//! Per-request session chores that must happen before any page renders.
+
+use axum::{
+    extract::{Request, State},
+    http::{header, Method},
+    middleware::Next,
+    response::{IntoResponse, Response},
+};
+
+use super::{
+    auth_backend::AuthSession, client::Client, csrf, flash, session_layer::cookie_name,
+    session_store::EndReason, state::AppState,
+};
+use crate::auth::Flash;
+
+/// Refuses unsafe requests that do not come from our own pages (403).
+pub async fn require_same_origin(
+    State(state): State<AppState>,
+    request: Request,
+    next: Next,
+) -> Response {
+    if csrf::is_safe_method(request.method())
+        || csrf::same_origin(request.headers(), &state.allowed_origins)
+    {
+        return next.run(request).await;
+    }
+    let (parts, _) = request.into_parts();
+    tracing::warn!(
+        event = "cross_origin_rejected",
+        client = %Client::from_parts(&parts),
+        path = %parts.uri.path(),
+        "refused a cross-origin request"
+    );
+    (
+        axum::http::StatusCode::FORBIDDEN,
+        "Cross-origin request refused.\n",
+    )
+        .into_response()
+}
+
+/// Tells a browser whose session ended on the server why ("Your session has
+/// expired"), and gives page views a CSRF token before anything renders.
+pub async fn session_chores(
+    State(state): State<AppState>,
+    request: Request,
+    next: Next,
+) -> Response {
+    if let Some(auth) = request.extensions().get::<AuthSession>().cloned() {
+        let dead_cookie = (auth.user.is_none() && auth.session.id().is_none())
+            .then(|| session_cookie(&request, cookie_name(&state.origin)))
+            .flatten();
+        if let Some(cookie) = dead_cookie {
+            let client = Client::new(request.headers(), request.extensions());
+            note_ended_session(&state, &auth, &cookie, &client).await;
+        }
+        if is_page_view(&request) {
+            if let Err(e) = csrf::ensure_token(&auth.session).await {
+                tracing::error!(error = %e, "could not create a CSRF token");
+            }
+        }
+    }
+    next.run(request).await
+}
+
+fn is_page_view(request: &Request) -> bool {
+    matches!(*request.method(), Method::GET | Method::HEAD)
+        && request
+            .headers()
+            .get(header::ACCEPT)
+            .and_then(|v| v.to_str().ok())
+            .is_some_and(|accept| accept.contains("text/html"))
+}
+
+/// The request sent a session cookie the store has no live session for.
+async fn note_ended_session(state: &AppState, auth: &AuthSession, cookie: &str, client: &Client) {
+    let Some(ended) = state.sessions.ended(cookie).await else {
+        return;
+    };
+    match ended.reason {
+        EndReason::Expired => {
+            tracing::info!(
+                event = "session_expired",
+                user_id = ended.user_id,
+                client = %client,
+                "request with an expired session"
+            );
+            if let Err(e) = flash::set(&auth.session, Flash::SessionExpired).await {
+                tracing::error!(error = %e, "could not leave the expiry notice");
+            }
+        }
+    }
+}
+
+/// The value of our session cookie in the request, if sent.
+fn session_cookie(request: &Request, name: &str) -> Option<String> {
+    request
+        .headers()
+        .get_all(header::COOKIE)
+        .iter()
+        .filter_map(|v| v.to_str().ok())
+        .flat_map(|v| v.split(';'))
+        .filter_map(|pair| pair.trim().split_once('='))
+        .find(|(key, _)| *key == name)
+        .map(|(_, value)| value.to_owned())
+}

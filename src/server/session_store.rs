@@ -1,0 +1,423 @@
+//! Server-side sessions in SQLite, with an in-memory cache in front.
+//!
+//! tower-sessions offers one expiry; this store enforces two itself, on every
+//! load: an idle timeout (measured from the last request) and an absolute
+//! lifetime (from sign-in). Reads are served from the cache, and "last seen"
+//! is kept in memory and written to SQLite at most once a minute, so a
+//! signed-in page view costs no database round trip.
+//!
+//! The cache never serves a session that has ended: every create, save,
+//! delete and expiry goes through this store, and the writes that touch both
+//! SQLite and the cache hold one lock, so a reader can never put back what a
+//! writer just removed. That holds within one server process, which is the
+//! deployment this SQLite-backed app supports.
+
+use std::{
+    collections::HashMap,
+    sync::{
+        atomic::{AtomicI64, Ordering},
+        Arc,
+    },
+};
+
+use async_trait::async_trait;
+use serde::{Deserialize, Serialize};
+use serde_json::Value;
+use sha2::{Digest, Sha256};
+use sqlx::SqlitePool;
+use time::OffsetDateTime;
+use tokio::sync::Mutex;
+use tower_sessions::{
+    session::{Id, Record},
+    session_store::{self, Error as StoreError},
+};
+
+use super::clock::Clock;
+
+/// Session key of the sign-in facts the store needs for expiry.
+pub const AUTH_META_KEY: &str = "gh.auth";
+
+/// How often (at most) a session's "last seen" time is written to SQLite.
+const TOUCH_INTERVAL_SECS: i64 = 60;
+
+/// How long the reason a session ended is kept for its browser to read.
+const TOMBSTONE_RETENTION_SECS: i64 = 7 * 24 * 3600;
+
+/// Facts recorded in the session when a user signs in.
+#[derive(Debug, Clone, Copy, Serialize, Deserialize, PartialEq, Eq)]
+pub struct AuthMeta {
+    pub user_id: i64,
+    /// When the user signed in (Unix seconds); the absolute lifetime counts from here.
+    pub authenticated_at: i64,
+}
+
+/// The timeouts this store enforces.
+#[derive(Debug, Clone, Copy)]
+pub struct SessionPolicy {
+    pub idle_secs: i64,
+    pub absolute_secs: i64,
+}
+
+/// Why a session that a browser still holds a cookie for is gone.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum EndReason {
+    Expired,
+}
+
+impl EndReason {
+    fn as_str(self) -> &'static str {
+        match self {
+            EndReason::Expired => "expired",
+        }
+    }
+
+    fn parse(value: &str) -> Option<EndReason> {
+        match value {
+            "expired" => Some(EndReason::Expired),
+            _ => None,
+        }
+    }
+}
+
+/// A signed-in session that ended without its browser being told.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct EndedSession {
+    pub reason: EndReason,
+    pub user_id: Option<i64>,
+}
+
+/// A session in the cache.
+#[derive(Debug)]
+struct Cached {
+    data: HashMap<String, Value>,
+    user_id: Option<i64>,
+    started_at: i64,
+    last_seen: AtomicI64,
+    persisted_last_seen: AtomicI64,
+}
+
+impl Cached {
+    fn expires_at(&self, policy: SessionPolicy) -> i64 {
+        let idle_end = self.last_seen.load(Ordering::Acquire) + policy.idle_secs;
+        idle_end.min(self.started_at + policy.absolute_secs)
+    }
+}
+
+type Key = [u8; 32];
+
+/// The SQLite-backed, cached session store.
+#[derive(Clone)]
+pub struct SessionStore {
+    inner: Arc<Inner>,
+}
+
+struct Inner {
+    pool: SqlitePool,
+    cache: quick_cache::sync::Cache<Key, Arc<Cached>>,
+    policy: SessionPolicy,
+    clock: Clock,
+    /// Held by everything that changes SQLite and the cache together.
+    write_lock: Mutex<()>,
+}
+
+impl std::fmt::Debug for SessionStore {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("SessionStore")
+            .field("policy", &self.inner.policy)
+            .finish_non_exhaustive()
+    }
+}
+
+/// The key under which a session id is stored: SHA-256, so the table holds no
+/// usable cookie values.
+fn key_of(id: &Id) -> Key {
+    Sha256::digest(id.0.to_le_bytes()).into()
+}
+
+fn hex(key: &Key) -> String {
+    key.iter().map(|b| format!("{b:02x}")).collect()
+}
+
+fn backend(e: sqlx::Error) -> StoreError {
+    StoreError::Backend(e.to_string())
+}
+
+/// The sign-in facts in a session's data, if someone is signed in.
+pub fn auth_meta(data: &HashMap<String, Value>) -> Option<AuthMeta> {
+    data.get(AUTH_META_KEY)
+        .and_then(|v| serde_json::from_value(v.clone()).ok())
+}
+
+impl SessionStore {
+    pub fn new(pool: SqlitePool, policy: SessionPolicy, clock: Clock) -> SessionStore {
+        SessionStore {
+            inner: Arc::new(Inner {
+                pool,
+                cache: quick_cache::sync::Cache::new(200_000),
+                policy,
+                clock,
+                write_lock: Mutex::new(()),
+            }),
+        }
+    }
+
+    /// Why the session behind this cookie value ended, if it ended recently.
+    pub async fn ended(&self, cookie_value: &str) -> Option<EndedSession> {
+        let id: Id = cookie_value.parse().ok()?;
+        let row: Option<(String, Option<i64>)> =
+            sqlx::query_as("SELECT reason, user_id FROM session_ends WHERE id_hash = ?")
+                .bind(hex(&key_of(&id)))
+                .fetch_optional(&self.inner.pool)
+                .await
+                .ok()
+                .flatten();
+        let (reason, user_id) = row?;
+        Some(EndedSession {
+            reason: EndReason::parse(&reason)?,
+            user_id,
+        })
+    }
+
+    /// Deletes every expired session (recording why, for signed-in ones) and
+    /// old end records. Returns how many sessions ended.
+    pub async fn delete_expired(&self) -> Result<u64, sqlx::Error> {
+        let now = self.inner.clock.unix();
+        // The stored expiry can lag the in-memory one by up to a touch
+        // interval, so only rows past that margin are certainly expired.
+        let cutoff = now - TOUCH_INTERVAL_SECS;
+        let _guard = self.inner.write_lock.lock().await;
+        let mut tx = self.inner.pool.begin().await?;
+        sqlx::query(
+            "INSERT OR IGNORE INTO session_ends (id_hash, user_id, reason, ended_at) \
+             SELECT id_hash, user_id, 'expired', ? FROM sessions \
+             WHERE expires_at <= ? AND user_id IS NOT NULL",
+        )
+        .bind(now)
+        .bind(cutoff)
+        .execute(&mut *tx)
+        .await?;
+        let ended: Vec<String> =
+            sqlx::query_scalar("DELETE FROM sessions WHERE expires_at <= ? RETURNING id_hash")
+                .bind(cutoff)
+                .fetch_all(&mut *tx)
+                .await?;
+        sqlx::query("DELETE FROM session_ends WHERE ended_at <= ?")
+            .bind(now - TOMBSTONE_RETENTION_SECS)
+            .execute(&mut *tx)
+            .await?;
+        tx.commit().await?;
+        for id_hash in &ended {
+            if let Some(key) = parse_hex(id_hash) {
+                self.inner.cache.remove(&key);
+            }
+        }
+        Ok(ended.len() as u64)
+    }
+
+    fn cached_from(&self, data: HashMap<String, Value>, started_at: i64, now: i64) -> Arc<Cached> {
+        let meta = auth_meta(&data);
+        Arc::new(Cached {
+            user_id: meta.map(|m| m.user_id),
+            started_at: meta.map_or(started_at, |m| m.authenticated_at),
+            data,
+            last_seen: AtomicI64::new(now),
+            persisted_last_seen: AtomicI64::new(now),
+        })
+    }
+
+    fn record(&self, id: Id, cached: &Cached) -> Record {
+        let expires = cached.expires_at(self.inner.policy);
+        Record {
+            id,
+            data: cached.data.clone(),
+            expiry_date: OffsetDateTime::from_unix_timestamp(expires)
+                .unwrap_or_else(|_| OffsetDateTime::now_utc()),
+        }
+    }
+
+    async fn load_from_database(&self, key: Key) -> Result<Option<Arc<Cached>>, StoreError> {
+        let _guard = self.inner.write_lock.lock().await;
+        if let Some(cached) = self.inner.cache.get(&key) {
+            return Ok(Some(cached));
+        }
+        let row: Option<(Vec<u8>, i64, i64, i64)> = sqlx::query_as(
+            "SELECT data, started_at, last_seen_at, expires_at FROM sessions WHERE id_hash = ?",
+        )
+        .bind(hex(&key))
+        .fetch_optional(&self.inner.pool)
+        .await
+        .map_err(backend)?;
+        let Some((blob, started_at, last_seen, _)) = row else {
+            return Ok(None);
+        };
+        let data: HashMap<String, Value> =
+            serde_json::from_slice(&blob).map_err(|e| StoreError::Decode(e.to_string()))?;
+        let cached = self.cached_from(data, started_at, last_seen);
+        self.inner.cache.insert(key, Arc::clone(&cached));
+        Ok(Some(cached))
+    }
+
+    async fn expire(&self, key: Key, cached: &Cached) -> Result<(), StoreError> {
+        let _guard = self.inner.write_lock.lock().await;
+        self.inner.cache.remove(&key);
+        let id_hash = hex(&key);
+        let mut tx = self.inner.pool.begin().await.map_err(backend)?;
+        if cached.user_id.is_some() {
+            sqlx::query(
+                "INSERT OR IGNORE INTO session_ends (id_hash, user_id, reason, ended_at) \
+                 VALUES (?, ?, ?, ?)",
+            )
+            .bind(&id_hash)
+            .bind(cached.user_id)
+            .bind(EndReason::Expired.as_str())
+            .bind(self.inner.clock.unix())
+            .execute(&mut *tx)
+            .await
+            .map_err(backend)?;
+        }
+        sqlx::query("DELETE FROM sessions WHERE id_hash = ?")
+            .bind(&id_hash)
+            .execute(&mut *tx)
+            .await
+            .map_err(backend)?;
+        tx.commit().await.map_err(backend)
+    }
+
+    /// Persists "last seen" once per interval, off the request's path.
+    fn touch(&self, key: Key, cached: &Cached, now: i64) {
+        cached.last_seen.store(now, Ordering::Release);
+        let persisted = cached.persisted_last_seen.load(Ordering::Acquire);
+        if now - persisted < TOUCH_INTERVAL_SECS
+            || cached
+                .persisted_last_seen
+                .compare_exchange(persisted, now, Ordering::AcqRel, Ordering::Acquire)
+                .is_err()
+        {
+            return;
+        }
+        let pool = self.inner.pool.clone();
+        let expires_at = cached.expires_at(self.inner.policy);
+        tokio::spawn(async move {
+            // An UPDATE of a row deleted meanwhile changes nothing, as it should.
+            let result = sqlx::query(
+                "UPDATE sessions SET last_seen_at = ?, expires_at = ? WHERE id_hash = ?",
+            )
+            .bind(now)
+            .bind(expires_at)
+            .bind(hex(&key))
+            .execute(&pool)
+            .await;
+            if let Err(e) = result {
+                tracing::warn!(error = %e, "could not record session activity");
+            }
+        });
+    }
+}
+
+#[async_trait]
+impl session_store::SessionStore for SessionStore {
+    async fn create(&self, record: &mut Record) -> session_store::Result<()> {
+        let now = self.inner.clock.unix();
+        let blob =
+            serde_json::to_vec(&record.data).map_err(|e| StoreError::Encode(e.to_string()))?;
+        let _guard = self.inner.write_lock.lock().await;
+        loop {
+            let key = key_of(&record.id);
+            let cached = self.cached_from(record.data.clone(), now, now);
+            let result = sqlx::query(
+                "INSERT INTO sessions (id_hash, user_id, data, started_at, last_seen_at, expires_at) \
+                 VALUES (?, ?, ?, ?, ?, ?)",
+            )
+            .bind(hex(&key))
+            .bind(cached.user_id)
+            .bind(&blob)
+            .bind(cached.started_at)
+            .bind(now)
+            .bind(cached.expires_at(self.inner.policy))
+            .execute(&self.inner.pool)
+            .await;
+            match result {
+                Ok(_) => {
+                    self.inner.cache.insert(key, cached);
+                    return Ok(());
+                }
+                Err(sqlx::Error::Database(e)) if e.is_unique_violation() => {
+                    record.id = Id::default(); // id collision: draw another
+                }
+                Err(e) => return Err(backend(e)),
+            }
+        }
+    }
+
+    async fn save(&self, record: &Record) -> session_store::Result<()> {
+        let now = self.inner.clock.unix();
+        let key = key_of(&record.id);
+        let blob =
+            serde_json::to_vec(&record.data).map_err(|e| StoreError::Encode(e.to_string()))?;
+        let _guard = self.inner.write_lock.lock().await;
+        let started_at = self.inner.cache.get(&key).map_or(now, |c| c.started_at);
+        let cached = self.cached_from(record.data.clone(), started_at, now);
+        // UPDATE, never upsert: a session revoked or expired while this request
+        // ran must stay gone.
+        let updated = sqlx::query(
+            "UPDATE sessions SET user_id = ?, data = ?, started_at = ?, last_seen_at = ?, \
+             expires_at = ? WHERE id_hash = ?",
+        )
+        .bind(cached.user_id)
+        .bind(&blob)
+        .bind(cached.started_at)
+        .bind(now)
+        .bind(cached.expires_at(self.inner.policy))
+        .bind(hex(&key))
+        .execute(&self.inner.pool)
+        .await
+        .map_err(backend)?;
+        if updated.rows_affected() == 1 {
+            self.inner.cache.insert(key, cached);
+        } else {
+            self.inner.cache.remove(&key);
+        }
+        Ok(())
+    }
+
+    async fn load(&self, id: &Id) -> session_store::Result<Option<Record>> {
+        let key = key_of(id);
+        let cached = match self.inner.cache.get(&key) {
+            Some(cached) => cached,
+            None => match self.load_from_database(key).await? {
+                Some(cached) => cached,
+                None => return Ok(None),
+            },
+        };
+        let now = self.inner.clock.unix();
+        if now >= cached.expires_at(self.inner.policy) {
+            self.expire(key, &cached).await?;
+            return Ok(None);
+        }
+        self.touch(key, &cached, now);
+        Ok(Some(self.record(*id, &cached)))
+    }
+
+    async fn delete(&self, id: &Id) -> session_store::Result<()> {
+        let key = key_of(id);
+        let _guard = self.inner.write_lock.lock().await;
+        self.inner.cache.remove(&key);
+        sqlx::query("DELETE FROM sessions WHERE id_hash = ?")
+            .bind(hex(&key))
+            .execute(&self.inner.pool)
+            .await
+            .map_err(backend)?;
+        Ok(())
+    }
+}
+
+fn parse_hex(text: &str) -> Option<Key> {
+    if text.len() != 64 {
+        return None;
+    }
+    let mut key = [0u8; 32];
+    for (i, byte) in key.iter_mut().enumerate() {
+        *byte = u8::from_str_radix(text.get(i * 2..i * 2 + 2)?, 16).ok()?;
+    }
+    Some(key)
+}

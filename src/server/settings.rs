@@ -1,0 +1,479 @@
+//! Runtime settings: `Leptos.toml` at the top of the project, each key
+//! overridable by an environment variable `GATEHOUSE_<KEY>`.
+//!
+//! cargo-leptos reads its build settings from `Cargo.toml` only, so this file
+//! holds what the running server needs. An unknown key or an invalid value
+//! stops startup with a message naming the key and where it came from.
+
+use std::{
+    collections::BTreeMap,
+    fmt,
+    net::{IpAddr, SocketAddr},
+    path::PathBuf,
+};
+
+use crate::auth::validation::{DEFAULT_MIN_PASSWORD_CHARS, LOWEST_MIN_PASSWORD_CHARS};
+
+/// The file read when `GATEHOUSE_CONFIG` does not name another.
+pub const DEFAULT_SETTINGS_FILE: &str = "Leptos.toml";
+/// Environment variables that override a key start with this.
+pub const ENV_PREFIX: &str = "GATEHOUSE_";
+
+/// The lowest bcrypt cost `Leptos.toml` or the environment may ask for.
+pub const MIN_BCRYPT_COST: u32 = 10;
+
+/// The server's settings after parsing and validation.
+#[derive(Clone, Debug)]
+pub struct Settings {
+    /// Address the server listens on.
+    pub site_addr: SocketAddr,
+    /// The origin users reach the site at (`scheme://host[:port]`). `None`
+    /// means "http://" plus the address actually bound.
+    pub public_origin: Option<Origin>,
+    /// Folder for the SQLite file, the generated secret key and the outbox.
+    pub data_dir: PathBuf,
+    /// sqlx SQLite URL; `None` means `sqlite://<data_dir>/gatehouse.db`.
+    pub database_url: Option<String>,
+    /// A session unused for this long ends (seconds).
+    pub session_idle_timeout_secs: i64,
+    /// A session ends this long after sign-in, however active (seconds).
+    pub session_absolute_timeout_secs: i64,
+    /// How often expired sessions are deleted (seconds).
+    pub session_cleanup_interval_secs: u64,
+    /// bcrypt work factor for new hashes; older hashes are upgraded at login.
+    pub bcrypt_cost: u32,
+    /// Minimum password length in characters.
+    pub password_min_length: usize,
+    /// `tracing` filter, e.g. `info` or `gatehouse=debug,info`.
+    pub log_level: String,
+    /// Allow a plain-http public origin that is not localhost (cookies lose `Secure`).
+    pub allow_insecure_http: bool,
+    /// Base64 secret from `GATEHOUSE_SECRET_KEY`; otherwise one is generated
+    /// into the data folder on first run.
+    pub secret_key: Option<String>,
+}
+
+impl Default for Settings {
+    fn default() -> Self {
+        Settings {
+            site_addr: SocketAddr::from(([127, 0, 0, 1], 3000)),
+            public_origin: None,
+            data_dir: PathBuf::from("data"),
+            database_url: None,
+            session_idle_timeout_secs: 30 * 60,
+            session_absolute_timeout_secs: 12 * 60 * 60,
+            session_cleanup_interval_secs: 60,
+            bcrypt_cost: 12,
+            password_min_length: DEFAULT_MIN_PASSWORD_CHARS,
+            log_level: "info".into(),
+            allow_insecure_http: false,
+            secret_key: None,
+        }
+    }
+}
+
+/// A scheme, host and optional port, as browsers send in `Origin`.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct Origin {
+    pub scheme: String,
+    pub host: String,
+    pub port: Option<u16>,
+}
+
+impl Origin {
+    /// Parses `scheme://host[:port]` (a trailing `/` is tolerated).
+    pub fn parse(value: &str) -> Result<Origin, String> {
+        let url = url::Url::parse(value).map_err(|e| format!("not a URL ({e})"))?;
+        if !matches!(url.scheme(), "http" | "https") {
+            return Err("the scheme must be http or https".into());
+        }
+        if url.path() != "/" || url.query().is_some() || url.fragment().is_some() {
+            return Err("give only scheme, host and port, without a path".into());
+        }
+        if !url.username().is_empty() || url.password().is_some() {
+            return Err("an origin cannot carry credentials".into());
+        }
+        let host = url
+            .host_str()
+            .ok_or_else(|| "a host is required".to_string())?;
+        Ok(Origin {
+            scheme: url.scheme().to_owned(),
+            host: host.to_ascii_lowercase(),
+            port: url.port(),
+        })
+    }
+
+    /// The plain-http origin of a socket address.
+    pub fn for_addr(addr: SocketAddr) -> Origin {
+        let host = match addr.ip() {
+            IpAddr::V4(ip) => ip.to_string(),
+            IpAddr::V6(ip) => format!("[{ip}]"),
+        };
+        Origin {
+            scheme: "http".into(),
+            host,
+            port: Some(addr.port()),
+        }
+    }
+
+    pub fn is_https(&self) -> bool {
+        self.scheme == "https"
+    }
+
+    /// Whether the host is this machine (plain http is acceptable there).
+    pub fn is_loopback(&self) -> bool {
+        let bare = self.host.trim_start_matches('[').trim_end_matches(']');
+        bare == "localhost"
+            || bare
+                .parse::<IpAddr>()
+                .map(|ip| ip.is_loopback())
+                .unwrap_or(false)
+    }
+}
+
+impl fmt::Display for Origin {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        write!(f, "{}://{}", self.scheme, self.host)?;
+        if let Some(port) = self.port {
+            write!(f, ":{port}")?;
+        }
+        Ok(())
+    }
+}
+
+/// A setting that could not be used; startup stops with this message.
+#[derive(Debug, thiserror::Error)]
+#[error("invalid setting `{key}` (from {source_name}): {message}")]
+pub struct SettingsError {
+    pub key: String,
+    pub source_name: String,
+    pub message: String,
+}
+
+/// Where a raw value came from, for error messages.
+#[derive(Clone)]
+struct Raw {
+    value: toml::Value,
+    source_name: String,
+}
+
+impl Settings {
+    /// Reads the settings file (`GATEHOUSE_CONFIG` or `Leptos.toml`) and the
+    /// environment.
+    pub fn load() -> Result<Settings, SettingsError> {
+        let explicit = std::env::var("GATEHOUSE_CONFIG").ok();
+        let path = explicit
+            .clone()
+            .unwrap_or_else(|| DEFAULT_SETTINGS_FILE.to_owned());
+        let text = match std::fs::read_to_string(&path) {
+            Ok(text) => Some(text),
+            Err(e) if e.kind() == std::io::ErrorKind::NotFound && explicit.is_none() => None,
+            Err(e) => {
+                return Err(SettingsError {
+                    key: "GATEHOUSE_CONFIG".into(),
+                    source_name: "environment".into(),
+                    message: format!("cannot read {path}: {e}"),
+                })
+            }
+        };
+        let env: Vec<(String, String)> = std::env::vars()
+            .filter(|(k, _)| k.starts_with(ENV_PREFIX))
+            .collect();
+        Settings::from_sources(text.as_deref(), &path, &env)
+    }
+
+    /// Builds settings from a file's text and `GATEHOUSE_*` variables.
+    pub fn from_sources(
+        file_text: Option<&str>,
+        file_name: &str,
+        env: &[(String, String)],
+    ) -> Result<Settings, SettingsError> {
+        let mut raw: BTreeMap<String, Raw> = BTreeMap::new();
+        if let Some(text) = file_text {
+            let table: toml::Table = text.parse().map_err(|e: toml::de::Error| SettingsError {
+                key: "(file)".into(),
+                source_name: file_name.into(),
+                message: e.message().to_owned(),
+            })?;
+            for (key, value) in table {
+                if !KEYS.contains(&key.as_str()) {
+                    return Err(SettingsError {
+                        key,
+                        source_name: file_name.into(),
+                        message: format!("unknown key; known keys are: {}", KEYS.join(", ")),
+                    });
+                }
+                raw.insert(
+                    key,
+                    Raw {
+                        value,
+                        source_name: file_name.into(),
+                    },
+                );
+            }
+        }
+        for (name, value) in env {
+            let Some(key) = name.strip_prefix(ENV_PREFIX) else {
+                continue;
+            };
+            let key = key.to_ascii_lowercase();
+            if KEYS.contains(&key.as_str()) {
+                raw.insert(
+                    key,
+                    Raw {
+                        value: toml::Value::String(value.clone()),
+                        source_name: format!("environment variable {name}"),
+                    },
+                );
+            } else if key == "secret_key" {
+                // Secrets come from the environment only, never from a checked-in file.
+            }
+        }
+        let mut settings = Settings::default();
+        let get = |key: &str| raw.get(key).cloned();
+        if let Some(v) = get("site_addr") {
+            settings.site_addr = parse_with(&v, "site_addr", |s| {
+                s.parse::<SocketAddr>()
+                    .map_err(|_| "expected host:port, like 127.0.0.1:3000".into())
+            })?;
+        }
+        if let Some(v) = get("public_origin") {
+            let text = string(&v, "public_origin")?;
+            settings.public_origin = if text.is_empty() {
+                None
+            } else {
+                Some(Origin::parse(&text).map_err(|m| error("public_origin", &v, m))?)
+            };
+        }
+        if let Some(v) = get("data_dir") {
+            let text = string(&v, "data_dir")?;
+            if text.is_empty() {
+                return Err(error("data_dir", &v, "must not be empty".into()));
+            }
+            settings.data_dir = PathBuf::from(text);
+        }
+        if let Some(v) = get("database_url") {
+            let text = string(&v, "database_url")?;
+            if !text.is_empty() && !text.starts_with("sqlite:") {
+                return Err(error(
+                    "database_url",
+                    &v,
+                    "only sqlite: URLs are supported".into(),
+                ));
+            }
+            settings.database_url = (!text.is_empty()).then_some(text);
+        }
+        if let Some(v) = get("session_idle_timeout_secs") {
+            settings.session_idle_timeout_secs =
+                integer(&v, "session_idle_timeout_secs", 1, 366 * 24 * 3600)?;
+        }
+        if let Some(v) = get("session_absolute_timeout_secs") {
+            settings.session_absolute_timeout_secs =
+                integer(&v, "session_absolute_timeout_secs", 1, 366 * 24 * 3600)?;
+        }
+        if let Some(v) = get("session_cleanup_interval_secs") {
+            settings.session_cleanup_interval_secs =
+                integer(&v, "session_cleanup_interval_secs", 1, 24 * 3600)? as u64;
+        }
+        if let Some(v) = get("bcrypt_cost") {
+            settings.bcrypt_cost = integer(&v, "bcrypt_cost", MIN_BCRYPT_COST as i64, 20)? as u32;
+        }
+        if let Some(v) = get("password_min_length") {
+            settings.password_min_length = integer(
+                &v,
+                "password_min_length",
+                LOWEST_MIN_PASSWORD_CHARS as i64,
+                64,
+            )? as usize;
+        }
+        if let Some(v) = get("log_level") {
+            let text = string(&v, "log_level")?;
+            text.parse::<tracing_subscriber::filter::Targets>()
+                .map_err(|e| error("log_level", &v, format!("not a log filter ({e})")))?;
+            settings.log_level = text;
+        }
+        if let Some(v) = get("allow_insecure_http") {
+            settings.allow_insecure_http = boolean(&v, "allow_insecure_http")?;
+        }
+        settings.secret_key = env
+            .iter()
+            .find(|(k, _)| k == "GATEHOUSE_SECRET_KEY")
+            .map(|(_, v)| v.clone());
+        settings.check_origin_policy()?;
+        Ok(settings)
+    }
+
+    fn check_origin_policy(&self) -> Result<(), SettingsError> {
+        let origin = self
+            .public_origin
+            .clone()
+            .unwrap_or_else(|| Origin::for_addr(self.site_addr));
+        if !origin.is_https() && !origin.is_loopback() && !self.allow_insecure_http {
+            return Err(SettingsError {
+                key: "public_origin".into(),
+                source_name: "settings".into(),
+                message: format!(
+                    "{origin} is plain http on a non-local host, so session cookies would travel \
+                     unencrypted; use https, or set allow_insecure_http = true to accept that"
+                ),
+            });
+        }
+        Ok(())
+    }
+
+    /// The database URL in effect.
+    pub fn database_url(&self) -> String {
+        self.database_url
+            .clone()
+            .unwrap_or_else(|| format!("sqlite://{}", self.data_dir.join("gatehouse.db").display()))
+    }
+}
+
+/// Every key `Leptos.toml` may hold.
+pub const KEYS: &[&str] = &[
+    "site_addr",
+    "public_origin",
+    "data_dir",
+    "database_url",
+    "session_idle_timeout_secs",
+    "session_absolute_timeout_secs",
+    "session_cleanup_interval_secs",
+    "bcrypt_cost",
+    "password_min_length",
+    "log_level",
+    "allow_insecure_http",
+];
+
+fn error(key: &str, raw: &Raw, message: String) -> SettingsError {
+    SettingsError {
+        key: key.into(),
+        source_name: raw.source_name.clone(),
+        message,
+    }
+}
+
+fn string(raw: &Raw, key: &str) -> Result<String, SettingsError> {
+    match &raw.value {
+        toml::Value::String(s) => Ok(s.trim().to_owned()),
+        other => Err(error(
+            key,
+            raw,
+            format!("expected a string, got {}", other.type_str()),
+        )),
+    }
+}
+
+fn parse_with<T>(
+    raw: &Raw,
+    key: &str,
+    parse: impl Fn(&str) -> Result<T, String>,
+) -> Result<T, SettingsError> {
+    let text = string(raw, key)?;
+    parse(&text).map_err(|m| error(key, raw, format!("{m}, got {text:?}")))
+}
+
+fn integer(raw: &Raw, key: &str, min: i64, max: i64) -> Result<i64, SettingsError> {
+    let value = match &raw.value {
+        toml::Value::Integer(i) => *i,
+        toml::Value::String(s) => s
+            .trim()
+            .parse::<i64>()
+            .map_err(|_| error(key, raw, format!("expected a whole number, got {s:?}")))?,
+        other => {
+            return Err(error(
+                key,
+                raw,
+                format!("expected a whole number, got {}", other.type_str()),
+            ))
+        }
+    };
+    if value < min || value > max {
+        return Err(error(
+            key,
+            raw,
+            format!("must be between {min} and {max}, got {value}"),
+        ));
+    }
+    Ok(value)
+}
+
+fn boolean(raw: &Raw, key: &str) -> Result<bool, SettingsError> {
+    match &raw.value {
+        toml::Value::Boolean(b) => Ok(*b),
+        toml::Value::String(s) => match s.trim() {
+            "true" | "1" | "yes" => Ok(true),
+            "false" | "0" | "no" => Ok(false),
+            other => Err(error(
+                key,
+                raw,
+                format!("expected true or false, got {other:?}"),
+            )),
+        },
+        other => Err(error(
+            key,
+            raw,
+            format!("expected true or false, got {}", other.type_str()),
+        )),
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn env(pairs: &[(&str, &str)]) -> Vec<(String, String)> {
+        pairs
+            .iter()
+            .map(|(k, v)| (k.to_string(), v.to_string()))
+            .collect()
+    }
+
+    #[test]
+    fn defaults_apply_without_a_file() {
+        let s = Settings::from_sources(None, "Leptos.toml", &[]).unwrap();
+        assert_eq!(s.bcrypt_cost, 12);
+        assert_eq!(s.session_idle_timeout_secs, 1800);
+        assert_eq!(s.password_min_length, 15);
+    }
+
+    #[test]
+    fn environment_overrides_the_file() {
+        let s = Settings::from_sources(
+            Some("bcrypt_cost = 11\n"),
+            "Leptos.toml",
+            &env(&[("GATEHOUSE_BCRYPT_COST", "13")]),
+        )
+        .unwrap();
+        assert_eq!(s.bcrypt_cost, 13);
+    }
+
+    #[test]
+    fn invalid_values_name_the_key_and_source() {
+        let err =
+            Settings::from_sources(None, "Leptos.toml", &env(&[("GATEHOUSE_BCRYPT_COST", "4")]))
+                .unwrap_err();
+        let text = err.to_string();
+        assert!(text.contains("bcrypt_cost"), "{text}");
+        assert!(text.contains("GATEHOUSE_BCRYPT_COST"), "{text}");
+
+        let err = Settings::from_sources(Some("colour = 1\n"), "Leptos.toml", &[]).unwrap_err();
+        assert!(err.to_string().contains("colour"));
+    }
+
+    #[test]
+    fn plain_http_is_refused_off_localhost() {
+        let err = Settings::from_sources(
+            Some("public_origin = \"http://example.com\"\n"),
+            "Leptos.toml",
+            &[],
+        )
+        .unwrap_err();
+        assert!(err.to_string().contains("public_origin"));
+        assert!(Settings::from_sources(
+            Some("public_origin = \"https://example.com\"\n"),
+            "Leptos.toml",
+            &[]
+        )
+        .is_ok());
+    }
+}

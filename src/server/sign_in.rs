@@ -1,0 +1,95 @@
+//! Starting and ending signed-in sessions.
+
+use axum_login::AuthUser;
+
+use super::{
+    accounts::{self, LoginOutcome},
+    csrf, flash,
+    request::{internal, RequestCtx},
+    session_store::{AuthMeta, AUTH_META_KEY},
+    users::User,
+};
+use crate::{auth::Flash, error::AppError};
+
+/// Why a session is being started, for the log.
+#[derive(Debug, Clone, Copy)]
+pub enum SignInKind {
+    Signup,
+    Login,
+}
+
+/// Signs `user` in on this request's session: a new session id (so an id
+/// seen before sign-in is worthless), a new CSRF token, and the sign-in time.
+pub async fn start(ctx: &mut RequestCtx, user: &User, kind: SignInKind) -> Result<(), AppError> {
+    let session = ctx.session().clone();
+    if ctx.auth.user.is_some() {
+        // axum-login only cycles the id of an anonymous session; switching
+        // accounts deserves a fresh id too.
+        session
+            .cycle_id()
+            .await
+            .map_err(|e| internal("cycling the session id", e))?;
+    }
+    ctx.auth
+        .login(user)
+        .await
+        .map_err(|e| internal("signing in", e))?;
+    let now = ctx.state.clock.unix();
+    let meta = AuthMeta {
+        user_id: user.id(),
+        authenticated_at: now,
+    };
+    session
+        .insert(AUTH_META_KEY, meta)
+        .await
+        .map_err(|e| internal("recording the sign-in", e))?;
+    flash::take(&session)
+        .await
+        .map_err(|e| internal("clearing notices", e))?;
+    csrf::rotate(&session)
+        .await
+        .map_err(|e| internal("rotating the CSRF token", e))?;
+    ctx.state
+        .users
+        .record_sign_in(user.id, now)
+        .await
+        .map_err(|e| internal("recording the sign-in time", e))?;
+    let event = match kind {
+        SignInKind::Signup => "signup",
+        SignInKind::Login => "login_succeeded",
+    };
+    tracing::info!(event, user_id = user.id, client = %ctx.client, "signed in");
+    Ok(())
+}
+
+/// Checks credentials and, when they match, signs the user in. Unknown email
+/// and wrong password give the same error.
+pub async fn log_in(ctx: &mut RequestCtx, email: &str, password: &str) -> Result<(), AppError> {
+    match accounts::check_login(&ctx.state, email, password).await? {
+        LoginOutcome::Accepted(user) => start(ctx, &user, SignInKind::Login).await,
+        LoginOutcome::Refused { user_id } => {
+            tracing::info!(event = "login_failed", user_id, client = %ctx.client, "failed login");
+            Err(AppError::InvalidCredentials)
+        }
+    }
+}
+
+/// Ends this session: the server-side row is deleted and the cookie expired;
+/// a fresh anonymous session carries the "logged out" notice.
+pub async fn end(ctx: &mut RequestCtx) -> Result<(), AppError> {
+    let user = ctx
+        .auth
+        .logout()
+        .await
+        .map_err(|e| internal("signing out", e))?;
+    flash::set(ctx.session(), Flash::LoggedOut)
+        .await
+        .map_err(|e| internal("leaving the logout notice", e))?;
+    tracing::info!(
+        event = "logout",
+        user_id = user.map(|u| u.id),
+        client = %ctx.client,
+        "signed out"
+    );
+    Ok(())
+}

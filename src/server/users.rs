@@ -1,0 +1,221 @@
+//! The `users` table, with a read cache in front of it.
+//!
+//! axum-login asks for the user on every request; the cache answers without a
+//! database round trip. Every write goes through this module and clears the
+//! cached row, and a generation counter stops a read that raced a write from
+//! caching what it read.
+
+use std::sync::{
+    atomic::{AtomicU64, Ordering},
+    Arc,
+};
+
+use axum_login::AuthUser;
+use base64::{engine::general_purpose::URL_SAFE_NO_PAD, Engine as _};
+use rand::RngCore;
+use sqlx::SqlitePool;
+
+/// An account as the server sees it. Never sent to the browser: pages get a
+/// [`crate::auth::CurrentUser`].
+#[derive(Clone)]
+pub struct User {
+    pub id: i64,
+    pub email: String,
+    pub password_hash: String,
+    pub security_stamp: String,
+    pub created_at: i64,
+    pub last_sign_in_at: Option<i64>,
+    pub previous_sign_in_at: Option<i64>,
+}
+
+impl std::fmt::Debug for User {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("User")
+            .field("id", &self.id)
+            .field("email", &self.email)
+            .field("password_hash", &"[redacted]")
+            .finish()
+    }
+}
+
+impl AuthUser for User {
+    type Id = i64;
+
+    fn id(&self) -> i64 {
+        self.id
+    }
+
+    /// Sessions remember this value; when the password changes the stamp is
+    /// replaced and every other session stops matching. A rehash (same
+    /// password, new cost) keeps the stamp, so it signs nobody out.
+    fn session_auth_hash(&self) -> &[u8] {
+        self.security_stamp.as_bytes()
+    }
+}
+
+/// A database problem in this module.
+#[derive(Debug, thiserror::Error)]
+pub enum UserError {
+    #[error("an account with this email already exists")]
+    EmailTaken,
+    #[error("database error: {0}")]
+    Database(#[from] sqlx::Error),
+}
+
+#[derive(sqlx::FromRow)]
+struct UserRow {
+    id: i64,
+    email: String,
+    password_hash: String,
+    security_stamp: String,
+    created_at: i64,
+    last_sign_in_at: Option<i64>,
+    previous_sign_in_at: Option<i64>,
+}
+
+impl From<UserRow> for User {
+    fn from(row: UserRow) -> User {
+        User {
+            id: row.id,
+            email: row.email,
+            password_hash: row.password_hash,
+            security_stamp: row.security_stamp,
+            created_at: row.created_at,
+            last_sign_in_at: row.last_sign_in_at,
+            previous_sign_in_at: row.previous_sign_in_at,
+        }
+    }
+}
+
+const COLUMNS: &str =
+    "id, email, password_hash, security_stamp, created_at, last_sign_in_at, previous_sign_in_at";
+
+/// Access to accounts.
+#[derive(Clone)]
+pub struct Users {
+    pool: SqlitePool,
+    cache: Arc<quick_cache::sync::Cache<i64, User>>,
+    generation: Arc<AtomicU64>,
+}
+
+impl Users {
+    pub fn new(pool: SqlitePool) -> Users {
+        Users {
+            pool,
+            cache: Arc::new(quick_cache::sync::Cache::new(100_000)),
+            generation: Arc::new(AtomicU64::new(0)),
+        }
+    }
+
+    /// Creates an account; `EmailTaken` when the canonical email exists.
+    pub async fn create(
+        &self,
+        email: &str,
+        password_hash: &str,
+        now: i64,
+    ) -> Result<User, UserError> {
+        let sql = format!(
+            "INSERT INTO users (email, password_hash, security_stamp, created_at) \
+             VALUES (?, ?, ?, ?) RETURNING {COLUMNS}"
+        );
+        let row: UserRow = sqlx::query_as(&sql)
+            .bind(email)
+            .bind(password_hash)
+            .bind(new_security_stamp())
+            .bind(now)
+            .fetch_one(&self.pool)
+            .await
+            .map_err(|e| match &e {
+                sqlx::Error::Database(db) if db.is_unique_violation() => UserError::EmailTaken,
+                _ => UserError::Database(e),
+            })?;
+        Ok(row.into())
+    }
+
+    /// Looks an account up by canonical email.
+    pub async fn by_email(&self, email: &str) -> Result<Option<User>, UserError> {
+        let sql = format!("SELECT {COLUMNS} FROM users WHERE email = ?");
+        let row: Option<UserRow> = sqlx::query_as(&sql)
+            .bind(email)
+            .fetch_optional(&self.pool)
+            .await?;
+        Ok(row.map(User::from))
+    }
+
+    /// Looks an account up by id, from the cache when possible.
+    pub async fn by_id(&self, id: i64) -> Result<Option<User>, UserError> {
+        if let Some(user) = self.cache.get(&id) {
+            return Ok(Some(user));
+        }
+        let generation = self.generation.load(Ordering::Acquire);
+        let sql = format!("SELECT {COLUMNS} FROM users WHERE id = ?");
+        let row: Option<UserRow> = sqlx::query_as(&sql)
+            .bind(id)
+            .fetch_optional(&self.pool)
+            .await?;
+        let user = row.map(User::from);
+        if let Some(user) = &user {
+            if self.generation.load(Ordering::Acquire) == generation {
+                self.cache.insert(id, user.clone());
+                // A write that finished meanwhile may have missed this entry.
+                if self.generation.load(Ordering::Acquire) != generation {
+                    self.cache.remove(&id);
+                }
+            }
+        }
+        Ok(user)
+    }
+
+    /// Records a sign-in: the previous one moves to `previous_sign_in_at`.
+    pub async fn record_sign_in(&self, id: i64, now: i64) -> Result<(), UserError> {
+        self.write(
+            sqlx::query(
+                "UPDATE users SET previous_sign_in_at = last_sign_in_at, last_sign_in_at = ? \
+                 WHERE id = ?",
+            )
+            .bind(now)
+            .bind(id),
+            id,
+        )
+        .await
+    }
+
+    /// Replaces a hash with a stronger one for the same password, unless the
+    /// password changed meanwhile. The security stamp stays, so no session ends.
+    pub async fn upgrade_hash(
+        &self,
+        id: i64,
+        old_hash: &str,
+        new_hash: &str,
+    ) -> Result<(), UserError> {
+        self.write(
+            sqlx::query("UPDATE users SET password_hash = ? WHERE id = ? AND password_hash = ?")
+                .bind(new_hash)
+                .bind(id)
+                .bind(old_hash),
+            id,
+        )
+        .await
+    }
+
+    async fn write<'q>(
+        &self,
+        query: sqlx::query::Query<'q, sqlx::Sqlite, sqlx::sqlite::SqliteArguments<'q>>,
+        id: i64,
+    ) -> Result<(), UserError> {
+        // Bumped before and after, so a concurrent cache fill that read the old
+        // row sees a different generation and does not keep what it read.
+        self.generation.fetch_add(1, Ordering::AcqRel);
+        let result = query.execute(&self.pool).await;
+        self.generation.fetch_add(1, Ordering::AcqRel);
+        self.cache.remove(&id);
+        result?;
+        Ok(())
+    }
+}
+
+fn new_security_stamp() -> String {
+    let mut bytes = [0u8; 16];
+    rand::rngs::OsRng.fill_bytes(&mut bytes);
+    URL_SAFE_NO_PAD.encode(bytes)
+}
