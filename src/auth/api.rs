@@ -67,11 +67,12 @@ pub async fn login(
 /// Ends this session only; other devices stay signed in.
 #[server(prefix = "/api", endpoint = "logout")]
 pub async fn logout(csrf_token: String) -> Result<(), AppError> {
+    use super::LOGGED_OUT_PATH;
     use crate::server::{request::RequestCtx, sign_in};
 
     let mut ctx = RequestCtx::current().await?;
     ctx.require_csrf(&csrf_token).await?;
     sign_in::end(&mut ctx).await?;
-    leptos_axum::redirect("/login");
+    leptos_axum::redirect(LOGGED_OUT_PATH);
     Ok(())
 }

@@ -23,6 +23,21 @@ pub enum Flash {
 }
 
 impl Flash {
+    /// The value of the `notice` query parameter that shows this notice.
+    pub fn param(self) -> &'static str {
+        match self {
+            Flash::LoggedOut => "logged_out",
+            Flash::SessionExpired => "expired",
+        }
+    }
+
+    /// The notice a `notice` query parameter asks for.
+    pub fn from_param(value: &str) -> Option<Flash> {
+        [Flash::LoggedOut, Flash::SessionExpired]
+            .into_iter()
+            .find(|f| f.param() == value)
+    }
+
     /// The sentence the user reads.
     pub fn message(self) -> &'static str {
         match self {
@@ -62,6 +77,9 @@ impl SessionView {
         }
     }
 }
+
+/// Where logout sends the browser: the login page with the "logged out" notice.
+pub const LOGGED_OUT_PATH: &str = "/login?notice=logged_out";
 
 /// Where signed-in users land by default.
 pub const DASHBOARD_PATH: &str = "/dashboard";

@@ -96,7 +96,7 @@ pub async fn check_login(
     match user {
         Some(user) if verification.matches => {
             if verification.needs_rehash {
-                upgrade_hash_later(state, &user, password);
+                upgrade_hash(state, &user, password).await;
             }
             Ok(LoginOutcome::Accepted(user))
         }
@@ -106,23 +106,21 @@ pub async fn check_login(
     }
 }
 
-/// Re-hashes with the current scheme and cost after the response is sent, so
-/// login costs one bcrypt operation, not two.
-fn upgrade_hash_later(state: &AppState, user: &User, password: &str) {
-    let state = state.clone();
-    let (id, old_hash, password) = (user.id, user.password_hash.clone(), password.to_owned());
-    tokio::spawn(async move {
-        let result = match state.passwords.hash(password).await {
-            Ok(new_hash) => state
-                .users
-                .upgrade_hash(id, &old_hash, &new_hash)
-                .await
-                .map_err(AccountError::from),
-            Err(e) => Err(e.into()),
-        };
-        match result {
-            Ok(()) => tracing::info!(event = "password_rehashed", user_id = id),
-            Err(e) => tracing::warn!(user_id = id, error = %e, "could not upgrade a password hash"),
+/// Re-hashes with the current scheme and cost now that the password is
+/// known. A failure is logged, not fatal: the old hash still works.
+async fn upgrade_hash(state: &AppState, user: &User, password: &str) {
+    let result = match state.passwords.hash(password.to_owned()).await {
+        Ok(new_hash) => state
+            .users
+            .upgrade_hash(user.id, &user.password_hash, &new_hash)
+            .await
+            .map_err(AccountError::from),
+        Err(e) => Err(e.into()),
+    };
+    match result {
+        Ok(()) => tracing::info!(event = "password_rehashed", user_id = user.id),
+        Err(e) => {
+            tracing::warn!(user_id = user.id, error = %e, "could not upgrade a password hash")
         }
-    });
+    }
 }

@@ -6,6 +6,11 @@
 //! Plain `$2a$`/`$2b$`/`$2y$` hashes (from the Flask demo) still verify and
 //! are reported as needing a rehash, as are hashes at an outdated cost.
 
+use std::sync::{
+    atomic::{AtomicU64, Ordering},
+    Arc,
+};
+
 use base64::{engine::general_purpose::STANDARD, Engine as _};
 use hmac::{Hmac, Mac};
 use sha2::Sha256;
@@ -42,6 +47,20 @@ pub struct Passwords {
     /// A hash at the current cost, verified when the account does not exist
     /// so that an unknown email costs the same as a wrong password.
     dummy: String,
+    counts: Arc<Counts>,
+}
+
+#[derive(Default)]
+struct Counts {
+    hashes: AtomicU64,
+    verifications: AtomicU64,
+}
+
+/// How many bcrypt operations this hasher has run (for tests and metrics).
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct HashCounts {
+    pub hashes: u64,
+    pub verifications: u64,
 }
 
 impl Passwords {
@@ -52,9 +71,18 @@ impl Passwords {
             cost,
             pool,
             dummy: String::new(),
+            counts: Arc::default(),
         };
         passwords.dummy = passwords.hash("gatehouse timing equaliser".into()).await?;
         Ok(passwords)
+    }
+
+    /// bcrypt operations run so far.
+    pub fn counts(&self) -> HashCounts {
+        HashCounts {
+            hashes: self.counts.hashes.load(Ordering::Relaxed),
+            verifications: self.counts.verifications.load(Ordering::Relaxed),
+        }
     }
 
     /// The configured bcrypt cost.
@@ -66,6 +94,7 @@ impl Passwords {
     pub async fn hash(&self, password: String) -> Result<String, HashError> {
         let prehashed = prehash(&self.pepper, &password);
         let cost = self.cost;
+        self.counts.hashes.fetch_add(1, Ordering::Relaxed);
         let hashed = self
             .pool
             .run(move || bcrypt::non_truncating_hash(prehashed, cost))
@@ -84,6 +113,7 @@ impl Passwords {
         let stored = stored.unwrap_or_else(|| self.dummy.clone());
         let pepper = self.pepper;
         let cost = self.cost;
+        self.counts.verifications.fetch_add(1, Ordering::Relaxed);
         let verification = self
             .pool
             .run(move || check(&pepper, cost, &password, &stored))

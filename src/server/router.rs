@@ -1,6 +1,8 @@
 //! The axum router: pages, server functions, static files and the layers
 //! that secure them. Tests serve this same router on port 0.
 
+use std::sync::OnceLock;
+
 use axum::{
     extract::State,
     http::StatusCode,
@@ -10,7 +12,9 @@ use axum::{
     Router,
 };
 use leptos::prelude::provide_context;
-use leptos_axum::{file_and_error_handler_with_context, generate_route_list, LeptosRoutes};
+use leptos_axum::{
+    file_and_error_handler_with_context, generate_route_list, AxumRouteListing, LeptosRoutes,
+};
 use tower_http::{limit::RequestBodyLimitLayer, services::ServeDir};
 
 use super::{api_status, db, security_headers, session_guard, session_layer, state::AppState};
@@ -29,7 +33,7 @@ pub fn router(state: AppState) -> Router {
     // Layers run outside-in in the reverse of the order written: the origin
     // check first, then the session, then session chores, then the handler.
     let pages = Router::new()
-        .leptos_routes_with_context(&state, generate_route_list(App), context.clone(), {
+        .leptos_routes_with_context(&state, route_list(), context.clone(), {
             let options = options.clone();
             move || shell(options.clone())
         })
@@ -64,6 +68,15 @@ pub fn router(state: AppState) -> Router {
         .merge(pages)
         .layer(RequestBodyLimitLayer::new(MAX_BODY_BYTES))
         .layer(from_fn_with_state(state, security_headers::apply))
+}
+
+/// The app's routes, generated once per process. Generating them renders the
+/// app with resource loading switched off through a process-wide flag, so
+/// doing it again while another router in the process (tests run many) is
+/// rendering would leave that render waiting forever.
+fn route_list() -> Vec<AxumRouteListing> {
+    static ROUTES: OnceLock<Vec<AxumRouteListing>> = OnceLock::new();
+    ROUTES.get_or_init(|| generate_route_list(App)).clone()
 }
 
 /// 200 when the database answers, 503 otherwise.

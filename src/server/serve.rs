@@ -2,6 +2,7 @@
 
 use std::{
     fs,
+    io::IsTerminal,
     net::SocketAddr,
     os::unix::fs::{DirBuilderExt, PermissionsExt},
     process::ExitCode,
@@ -25,6 +26,9 @@ use super::{
     state::{AppInner, AppState},
     users::Users,
 };
+
+/// How long a stopping server waits for requests in flight.
+const SHUTDOWN_GRACE: Duration = Duration::from_secs(5);
 
 /// Why the server could not start.
 #[derive(Debug, thiserror::Error)]
@@ -86,7 +90,11 @@ fn init_tracing(filter: &str) {
         .parse()
         .unwrap_or_else(|_| Targets::new().with_default(tracing::Level::INFO));
     let _ = tracing_subscriber::registry()
-        .with(tracing_subscriber::fmt::layer().with_target(false))
+        .with(
+            tracing_subscriber::fmt::layer()
+                .with_target(false)
+                .with_ansi(std::io::stdout().is_terminal()),
+        )
         .with(targets)
         .try_init();
 }
@@ -152,10 +160,16 @@ impl Server {
         })
     }
 
-    /// Stops accepting, lets requests in flight finish, stops background work.
+    /// Stops accepting, gives requests in flight a few seconds to finish,
+    /// stops background work.
     pub async fn stop(self) {
         let _ = self.stop.send(());
-        let _ = self.serving.await;
+        let serving = self.serving;
+        let abort = serving.abort_handle();
+        if tokio::time::timeout(SHUTDOWN_GRACE, serving).await.is_err() {
+            tracing::warn!("requests still running after the grace period; closing them");
+            abort.abort();
+        }
         self.cleanup.abort();
     }
 }

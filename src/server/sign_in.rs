@@ -9,7 +9,7 @@ use super::{
     session_store::{AuthMeta, AUTH_META_KEY},
     users::User,
 };
-use crate::{auth::Flash, error::AppError};
+use crate::error::AppError;
 
 /// Why a session is being started, for the log.
 #[derive(Debug, Clone, Copy)]
@@ -74,17 +74,15 @@ pub async fn log_in(ctx: &mut RequestCtx, email: &str, password: &str) -> Result
     }
 }
 
-/// Ends this session: the server-side row is deleted and the cookie expired;
-/// a fresh anonymous session carries the "logged out" notice.
+/// Ends this session: the server-side row is deleted and the cookie expired.
+/// (The "logged out" notice travels in the redirect URL, so nothing new is
+/// stored in a session here.)
 pub async fn end(ctx: &mut RequestCtx) -> Result<(), AppError> {
     let user = ctx
         .auth
         .logout()
         .await
         .map_err(|e| internal("signing out", e))?;
-    flash::set(ctx.session(), Flash::LoggedOut)
-        .await
-        .map_err(|e| internal("leaving the logout notice", e))?;
     tracing::info!(
         event = "logout",
         user_id = user.map(|u| u.id),

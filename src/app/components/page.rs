@@ -10,7 +10,7 @@ use leptos_meta::Title;
 use leptos_router::{components::Redirect, hooks::use_location, NavigateOptions};
 
 use super::Nav;
-use crate::auth::{api::get_session, Access, SessionView};
+use crate::auth::{api::get_session, Access, Flash, SessionView};
 
 /// A page that needs the session. `render` receives it once the access rule
 /// (`Access`) has passed; otherwise the visitor is redirected, with a real
@@ -43,7 +43,16 @@ where
                                 };
                                 return view! { <Redirect path=target options/> }.into_any();
                             }
-                            let flash = view.flash.map(|f| f.message());
+                            let flash = view
+                                .flash
+                                .or_else(|| {
+                                    location
+                                        .query
+                                        .read_untracked()
+                                        .get("notice")
+                                        .and_then(|n| Flash::from_param(&n))
+                                })
+                                .map(|f| f.message());
                             view! {
                                 <Nav session=view.clone()/>
                                 <main class="page">

@@ -1,0 +1,72 @@
+import { test as base, expect, type Page, type BrowserContext } from "@playwright/test";
+
+export const PASSWORD = "correct horse battery staple";
+
+/** A unique address per test, so tests can run in parallel on one server. */
+export function uniqueEmail(label: string): string {
+  return `${label}-${Date.now()}-${Math.floor(Math.random() * 1e9)}@example.com`;
+}
+
+/**
+ * Every test fails if the page logs an error or warning to the console
+ * (hydration mismatches, CSP violations, panics) or throws.
+ */
+export const test = base.extend<{ consoleProblems: string[] }>({
+  consoleProblems: [
+    async ({ context }, use) => {
+      const problems: string[] = [];
+      const watch = (page: Page) => {
+        page.on("console", (message) => {
+          if (message.type() === "error" || message.type() === "warning") {
+            problems.push(`${message.type()}: ${message.text()}`);
+          }
+        });
+        page.on("pageerror", (error) => problems.push(`pageerror: ${error.message}`));
+      };
+      context.pages().forEach(watch);
+      context.on("page", watch);
+      await use(problems);
+      expect(problems, "console errors or warnings").toEqual([]);
+    },
+    { auto: true },
+  ],
+});
+
+export { expect };
+
+/** Waits until the WebAssembly app has hydrated the server-rendered page. */
+export async function hydrated(page: Page): Promise<void> {
+  await page.locator("body[data-hydrated=true]").waitFor();
+}
+
+/** Marks the current document; the mark survives only client-side navigation. */
+export async function markDocument(page: Page): Promise<void> {
+  await page.evaluate(() => ((window as any).__gatehouseMark = true));
+}
+
+export async function documentIsTheSame(page: Page): Promise<boolean> {
+  return page.evaluate(() => (window as any).__gatehouseMark === true);
+}
+
+export async function signUp(page: Page, email: string, password = PASSWORD): Promise<void> {
+  await page.getByLabel("Email").fill(email);
+  await page.getByLabel("Password", { exact: true }).fill(password);
+  await page.getByLabel("Confirm password").fill(password);
+  await page.getByRole("button", { name: "Create account" }).click();
+}
+
+export async function logIn(page: Page, email: string, password = PASSWORD): Promise<void> {
+  await page.getByLabel("Email").fill(email);
+  await page.getByLabel("Password", { exact: true }).fill(password);
+  await page.getByRole("button", { name: "Log in" }).click();
+}
+
+/** A fresh context (another device) that has signed up `email`. */
+export async function deviceWithAccount(context: BrowserContext, email: string): Promise<Page> {
+  const page = await context.newPage();
+  await page.goto("/signup");
+  await hydrated(page);
+  await signUp(page, email);
+  await expect(page).toHaveURL(/\/dashboard$/);
+  return page;
+}

@@ -1,0 +1,18 @@
+//! Black-box tests of the running server: each test starts its own server on
+//! port 0 over its own SQLite file, and talks to it over HTTP with a
+//! cookie-jar client, as a browser (with or without JavaScript) or an
+//! attacker would.
+#![cfg(feature = "ssr")]
+
+mod support;
+
+mod bad_input;
+mod csrf;
+mod headers;
+mod login;
+mod logout;
+mod operations;
+mod pages;
+mod passwords;
+mod sessions;
+mod signup;

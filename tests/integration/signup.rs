@@ -1,0 +1,220 @@
+//! Signup: validation, canonical emails, duplicates, concurrency.
+
+use crate::support::*;
+
+#[tokio::test]
+async fn signup_creates_the_account_signs_in_and_lands_on_the_dashboard() {
+    let app = spawn_app().await;
+    let browser = app.browser();
+    let response = browser.signup("new@example.com", PASSWORD).await;
+    assert_eq!(response.status(), 302);
+    assert_eq!(location(&response), "/dashboard");
+    assert!(browser.page("/dashboard").await.contains("new@example.com"));
+    assert_eq!(app.user_count().await, 1);
+}
+
+#[tokio::test]
+async fn signup_from_the_hydrated_app_answers_with_a_client_side_redirect() {
+    let app = spawn_app().await;
+    let browser = app.browser();
+    let token = browser.csrf_token("/signup").await;
+    let response = browser
+        .post_fetch(
+            "/api/signup",
+            "/signup",
+            &[
+                ("email", "fetch@example.com"),
+                ("password", PASSWORD),
+                ("confirm_password", PASSWORD),
+                ("csrf_token", &token),
+            ],
+        )
+        .await;
+    assert_eq!(response.status(), 200);
+    assert_eq!(location(&response), "/dashboard");
+    assert!(response.headers().contains_key("serverfnredirect"));
+    assert!(browser.is_signed_in().await);
+}
+
+#[tokio::test]
+async fn emails_are_stored_trimmed_normalised_and_lower_case() {
+    let app = spawn_app().await;
+    app.signed_up("  ＡLICE@Example.COM ").await;
+    let stored: String = sqlx::query_scalar("SELECT email FROM users")
+        .fetch_one(&app.state().pool)
+        .await
+        .unwrap();
+    assert_eq!(stored, "alice@example.com");
+    assert_eq!(
+        app.browser()
+            .login("alice@example.com", PASSWORD)
+            .await
+            .status(),
+        302
+    );
+}
+
+#[tokio::test]
+async fn a_duplicate_email_gets_a_message_on_the_email_field() {
+    let app = spawn_app().await;
+    app.signed_up("taken@example.com").await;
+    let browser = app.browser();
+    let token = browser.csrf_token("/signup").await;
+    let response = browser
+        .post_fetch(
+            "/api/signup",
+            "/signup",
+            &[
+                ("email", "Taken@Example.com"),
+                ("password", PASSWORD),
+                ("confirm_password", PASSWORD),
+                ("csrf_token", &token),
+            ],
+        )
+        .await;
+    assert_eq!(response.status(), 422);
+    let body = response.text().await.unwrap();
+    assert!(body.contains("\"Email\""), "{body}");
+    assert!(body.contains("already exists"), "{body}");
+    assert_eq!(app.user_count().await, 1);
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn twenty_concurrent_signups_for_one_email_create_one_account() {
+    let app = spawn_app().await;
+    let mut browsers = Vec::new();
+    for _ in 0..20 {
+        let browser = app.browser();
+        let token = browser.csrf_token("/signup").await;
+        browsers.push((browser, token));
+    }
+    let attempts = browsers.iter().map(|(browser, token)| async move {
+        browser
+            .post_fetch(
+                "/api/signup",
+                "/signup",
+                &[
+                    ("email", "race@example.com"),
+                    ("password", PASSWORD),
+                    ("confirm_password", PASSWORD),
+                    ("csrf_token", token),
+                ],
+            )
+            .await
+    });
+    let statuses: Vec<u16> = futures::future::join_all(attempts)
+        .await
+        .iter()
+        .map(|r| r.status().as_u16())
+        .collect();
+    assert_eq!(
+        statuses.iter().filter(|s| **s == 200).count(),
+        1,
+        "{statuses:?}"
+    );
+    assert_eq!(
+        statuses.iter().filter(|s| **s == 422).count(),
+        19,
+        "{statuses:?}"
+    );
+    assert_eq!(app.user_count().await, 1);
+}
+
+async fn signup_error(app: &TestApp, email: &str, password: &str, confirm: &str) -> String {
+    let browser = app.browser();
+    let token = browser.csrf_token("/signup").await;
+    let response = browser
+        .post_fetch(
+            "/api/signup",
+            "/signup",
+            &[
+                ("email", email),
+                ("password", password),
+                ("confirm_password", confirm),
+                ("csrf_token", &token),
+            ],
+        )
+        .await;
+    assert_eq!(
+        response.status(),
+        422,
+        "signup with {email:?} should be refused"
+    );
+    response.text().await.unwrap()
+}
+
+#[tokio::test]
+async fn invalid_input_is_refused_with_a_specific_message_per_field() {
+    let app = spawn_app().await;
+    let body = signup_error(&app, "not-an-email", PASSWORD, PASSWORD).await;
+    assert!(body.contains("Enter a valid email address"), "{body}");
+    let long = format!("{}@example.com", "a".repeat(250));
+    let body = signup_error(&app, &long, PASSWORD, PASSWORD).await;
+    assert!(body.contains("at most 254 characters"), "{body}");
+    let body = signup_error(&app, "x@example.com", "short pass", "short pass").await;
+    assert!(body.contains("Use at least 15 characters"), "{body}");
+    let body = signup_error(&app, "x@example.com", PASSWORD, "something else entirely").await;
+    assert!(body.contains("don't match"), "{body}");
+    let body = signup_error(
+        &app,
+        "rumpelstiltskin@example.com",
+        "i am rumpelstiltskin ok",
+        "i am rumpelstiltskin ok",
+    )
+    .await;
+    assert!(body.contains("email address in your password"), "{body}");
+    assert_eq!(app.user_count().await, 0);
+}
+
+#[tokio::test]
+async fn common_passwords_are_refused_with_the_reason() {
+    let app = spawn_app().await;
+    let body = signup_error(&app, "x@example.com", "123456789012345", "123456789012345").await;
+    assert!(body.contains("commonly used passwords"), "{body}");
+}
+
+#[tokio::test]
+async fn the_minimum_length_is_configurable() {
+    let app = spawn_with(|s| s.password_min_length = 8).await;
+    let response = app.browser().signup("eight@example.com", "tulip-87x").await;
+    assert_eq!(response.status(), 302);
+}
+
+#[tokio::test]
+async fn long_unicode_passwords_are_accepted_and_work() {
+    let app = spawn_app().await;
+    let password: String = "密码🔑é".repeat(64); // 256 characters, 640 bytes
+    assert_eq!(password.chars().count(), 256);
+    let response = app.browser().signup("unicode@example.com", &password).await;
+    assert_eq!(response.status(), 302);
+    assert_eq!(
+        app.browser()
+            .login("unicode@example.com", &password)
+            .await
+            .status(),
+        302
+    );
+}
+
+#[tokio::test]
+async fn without_javascript_validation_errors_are_rendered_in_the_form() {
+    let app = spawn_app().await;
+    let browser = app.browser();
+    let token = browser.csrf_token("/signup").await;
+    let response = browser
+        .post_form(
+            "/api/signup",
+            "/signup",
+            &[
+                ("email", "nope"),
+                ("password", "short"),
+                ("confirm_password", "short"),
+                ("csrf_token", &token),
+            ],
+        )
+        .await;
+    assert_eq!(response.status(), 302);
+    let html = follow(&browser, response).await;
+    assert!(html.contains("Enter a valid email address"), "{html}");
+    assert!(html.contains("Use at least 15 characters"));
+}

@@ -1,0 +1,341 @@
+//! Test harness: a real server per test and a browser-like HTTP client.
+
+use std::{
+    net::SocketAddr,
+    path::PathBuf,
+    sync::{
+        atomic::{AtomicU64, Ordering},
+        Arc,
+    },
+};
+
+use gatehouse::server::{clock::Clock, serve::Server, settings::Settings, state::AppState};
+use reqwest::{
+    cookie::{CookieStore, Jar},
+    header::{HeaderMap, HeaderValue, ACCEPT, ORIGIN, REFERER},
+    redirect::Policy,
+    Response,
+};
+
+/// A password that satisfies the default policy.
+pub const PASSWORD: &str = "correct horse battery staple";
+
+/// A running server with its own database.
+pub struct TestApp {
+    pub addr: SocketAddr,
+    pub base: String,
+    pub clock: Clock,
+    pub data_dir: PathBuf,
+    server: Server,
+}
+
+/// A unique, empty folder for one test's data.
+pub fn fresh_data_dir() -> PathBuf {
+    static COUNTER: AtomicU64 = AtomicU64::new(0);
+    let dir = PathBuf::from(env!("CARGO_TARGET_TMPDIR")).join(format!(
+        "it-{}-{}",
+        std::process::id(),
+        COUNTER.fetch_add(1, Ordering::Relaxed)
+    ));
+    let _ = std::fs::remove_dir_all(&dir);
+    dir
+}
+
+/// Test settings: port 0, a fresh data folder, bcrypt cost 4.
+pub fn test_settings(data_dir: PathBuf) -> Settings {
+    Settings {
+        site_addr: "127.0.0.1:0".parse().unwrap(),
+        data_dir,
+        bcrypt_cost: 4,
+        ..Settings::default()
+    }
+}
+
+/// Starts a server with the default test settings.
+pub async fn spawn_app() -> TestApp {
+    spawn_with(|_| {}).await
+}
+
+/// Starts a server after adjusting the test settings.
+pub async fn spawn_with(configure: impl FnOnce(&mut Settings)) -> TestApp {
+    init_test_log();
+    let mut settings = test_settings(fresh_data_dir());
+    configure(&mut settings);
+    let data_dir = settings.data_dir.clone();
+    let clock = Clock::default();
+    let server = Server::start(settings, clock.clone())
+        .await
+        .expect("the server starts");
+    TestApp {
+        addr: server.addr,
+        base: format!("http://{}", server.addr),
+        clock,
+        data_dir,
+        server,
+    }
+}
+
+impl TestApp {
+    pub fn state(&self) -> &AppState {
+        &self.server.state
+    }
+
+    /// A new browser: its own cookie jar, redirects not followed.
+    pub fn browser(&self) -> Browser {
+        Browser::new(&self.base)
+    }
+
+    /// A browser that has signed up `email` and is signed in.
+    pub async fn signed_up(&self, email: &str) -> Browser {
+        let browser = self.browser();
+        let response = browser.signup(email, PASSWORD).await;
+        assert_eq!(response.status(), 302, "signup should redirect");
+        assert_eq!(location(&response), "/dashboard");
+        browser
+    }
+
+    /// Number of accounts in the database.
+    pub async fn user_count(&self) -> i64 {
+        sqlx::query_scalar("SELECT COUNT(*) FROM users")
+            .fetch_one(&self.state().pool)
+            .await
+            .unwrap()
+    }
+
+    /// Number of server-side sessions belonging to signed-in users.
+    pub async fn signed_in_session_count(&self) -> i64 {
+        sqlx::query_scalar("SELECT COUNT(*) FROM sessions WHERE user_id IS NOT NULL")
+            .fetch_one(&self.state().pool)
+            .await
+            .unwrap()
+    }
+
+    pub async fn stop(self) {
+        self.server.stop().await;
+    }
+}
+
+/// A cookie-jar HTTP client that talks like a browser.
+pub struct Browser {
+    pub client: reqwest::Client,
+    pub jar: Arc<Jar>,
+    pub base: String,
+}
+
+impl Browser {
+    pub fn new(base: &str) -> Browser {
+        let jar = Arc::new(Jar::default());
+        let client = reqwest::Client::builder()
+            .cookie_provider(Arc::clone(&jar))
+            .redirect(Policy::none())
+            .build()
+            .unwrap();
+        Browser {
+            client,
+            jar,
+            base: base.to_owned(),
+        }
+    }
+
+    pub fn url(&self, path: &str) -> String {
+        format!("{}{}", self.base, path)
+    }
+
+    /// A page load (`Accept: text/html`).
+    pub async fn get(&self, path: &str) -> Response {
+        self.client
+            .get(self.url(path))
+            .header(ACCEPT, "text/html,application/xhtml+xml")
+            .send()
+            .await
+            .unwrap()
+    }
+
+    /// The body of a page load that must succeed.
+    pub async fn page(&self, path: &str) -> String {
+        let response = self.get(path).await;
+        assert_eq!(response.status(), 200, "GET {path}");
+        response.text().await.unwrap()
+    }
+
+    /// The CSRF token from the form on `path`.
+    pub async fn csrf_token(&self, path: &str) -> String {
+        csrf_token_in(&self.page(path).await)
+    }
+
+    fn same_origin_headers(&self, referer_path: &str) -> HeaderMap {
+        let mut headers = HeaderMap::new();
+        headers.insert(ORIGIN, HeaderValue::from_str(&self.base).unwrap());
+        headers.insert(
+            REFERER,
+            HeaderValue::from_str(&self.url(referer_path)).unwrap(),
+        );
+        headers
+    }
+
+    /// A plain HTML form post, as a browser without JavaScript sends it.
+    pub async fn post_form(
+        &self,
+        path: &str,
+        from_page: &str,
+        fields: &[(&str, &str)],
+    ) -> Response {
+        self.client
+            .post(self.url(path))
+            .headers(self.same_origin_headers(from_page))
+            .header(ACCEPT, "text/html,application/xhtml+xml")
+            .form(fields)
+            .send()
+            .await
+            .unwrap()
+    }
+
+    /// A server-function call, as the hydrated app sends it.
+    pub async fn post_fetch(
+        &self,
+        path: &str,
+        from_page: &str,
+        fields: &[(&str, &str)],
+    ) -> Response {
+        self.client
+            .post(self.url(path))
+            .headers(self.same_origin_headers(from_page))
+            .header(ACCEPT, "application/json")
+            .form(fields)
+            .send()
+            .await
+            .unwrap()
+    }
+
+    /// Signs up through the no-JS form.
+    pub async fn signup(&self, email: &str, password: &str) -> Response {
+        let token = self.csrf_token("/signup").await;
+        self.post_form(
+            "/api/signup",
+            "/signup",
+            &[
+                ("email", email),
+                ("password", password),
+                ("confirm_password", password),
+                ("csrf_token", &token),
+            ],
+        )
+        .await
+    }
+
+    /// Logs in through the no-JS form.
+    pub async fn login(&self, email: &str, password: &str) -> Response {
+        self.login_with_next(email, password, "").await
+    }
+
+    pub async fn login_with_next(&self, email: &str, password: &str, next: &str) -> Response {
+        let token = self.csrf_token("/login").await;
+        self.post_form(
+            "/api/login",
+            "/login",
+            &[
+                ("email", email),
+                ("password", password),
+                ("csrf_token", &token),
+                ("next", next),
+            ],
+        )
+        .await
+    }
+
+    /// Logs out through the nav's form.
+    pub async fn logout(&self) -> Response {
+        let token = self.csrf_token("/dashboard").await;
+        self.post_form("/api/logout", "/dashboard", &[("csrf_token", &token)])
+            .await
+    }
+
+    /// The current session cookie (`name=value`), if any.
+    pub fn session_cookie(&self) -> Option<String> {
+        let url = self.url("/").parse().unwrap();
+        let header = self.jar.cookies(&url)?;
+        header
+            .to_str()
+            .ok()?
+            .split("; ")
+            .find(|c| c.starts_with("gatehouse="))
+            .map(str::to_owned)
+    }
+
+    /// Whether this browser is signed in (the dashboard renders).
+    pub async fn is_signed_in(&self) -> bool {
+        self.get("/dashboard").await.status() == 200
+    }
+}
+
+/// The `csrf_token` hidden field's value in a page.
+pub fn csrf_token_in(html: &str) -> String {
+    let marker = "name=\"csrf_token\" value=\"";
+    let start = html.find(marker).expect("the page has a CSRF field") + marker.len();
+    let end = html[start..].find('"').unwrap() + start;
+    html[start..end].to_owned()
+}
+
+/// The `Location` header of a response.
+pub fn location(response: &Response) -> String {
+    response
+        .headers()
+        .get("location")
+        .map(|v| v.to_str().unwrap().to_owned())
+        .unwrap_or_default()
+}
+
+/// All `Set-Cookie` headers of a response.
+pub fn set_cookies(response: &Response) -> Vec<String> {
+    response
+        .headers()
+        .get_all("set-cookie")
+        .iter()
+        .map(|v| v.to_str().unwrap().to_owned())
+        .collect()
+}
+
+/// A request with only the given cookie, as an attacker replaying it would send.
+pub async fn get_with_cookie(base: &str, path: &str, cookie: &str) -> Response {
+    reqwest::Client::builder()
+        .redirect(Policy::none())
+        .build()
+        .unwrap()
+        .get(format!("{base}{path}"))
+        .header(ACCEPT, "text/html")
+        .header("cookie", cookie)
+        .send()
+        .await
+        .unwrap()
+}
+
+/// Follows a no-JS error redirect and returns the page it lands on.
+pub async fn follow(browser: &Browser, response: Response) -> String {
+    let target = location(&response);
+    let path = target
+        .strip_prefix(&browser.base)
+        .unwrap_or(&target)
+        .to_owned();
+    browser.page(&path).await
+}
+
+/// With `GATEHOUSE_TEST_LOG=<filter>`, server logs go to stderr, tagged with
+/// the test's thread name.
+fn init_test_log() {
+    use tracing_subscriber::{layer::SubscriberExt, util::SubscriberInitExt};
+    static ONCE: std::sync::Once = std::sync::Once::new();
+    ONCE.call_once(|| {
+        if let Ok(filter) = std::env::var("GATEHOUSE_TEST_LOG") {
+            let targets: tracing_subscriber::filter::Targets = filter.parse().unwrap();
+            let _ = tracing_subscriber::registry()
+                .with(
+                    tracing_subscriber::fmt::layer()
+                        .with_thread_names(true)
+                        .with_ansi(false)
+                        .with_writer(std::io::stderr),
+                )
+                .with(targets)
+                .try_init();
+        }
+    });
+}
