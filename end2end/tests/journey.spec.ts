@@ -138,7 +138,7 @@ test("client-side navigation to a protected page after the session ended goes to
   await other.getByRole("button", { name: "Log out" }).click();
   await expect(other).toHaveURL(/\/login/);
 
-  await page.getByRole("link", { name: "Dashboard" }).click();
+  await page.getByRole("link", { name: "Dashboard", exact: true }).click();
   await expect(page).toHaveURL(/\/login\?next=%2Fdashboard$/);
   await expect(page.getByTestId("user-email")).toHaveCount(0);
   expect(await documentIsTheSame(page)).toBe(true);
