@@ -1,7 +1,6 @@
 //! Test harness: a real server per test and a browser-like HTTP client.
 
 use std::{
-    net::SocketAddr,
     path::PathBuf,
     sync::{
         atomic::{AtomicU64, Ordering},
@@ -22,7 +21,6 @@ pub const PASSWORD: &str = "correct horse battery staple";
 
 /// A running server with its own database.
 pub struct TestApp {
-    pub addr: SocketAddr,
     pub base: String,
     pub clock: Clock,
     pub data_dir: PathBuf,
@@ -67,7 +65,6 @@ pub async fn spawn_with(configure: impl FnOnce(&mut Settings)) -> TestApp {
         .await
         .expect("the server starts");
     TestApp {
-        addr: server.addr,
         base: format!("http://{}", server.addr),
         clock,
         data_dir,

@@ -12,18 +12,29 @@ use leptos_router::{components::Redirect, hooks::use_location, NavigateOptions};
 use super::Nav;
 use crate::auth::{api::get_session, Access, Flash, SessionView};
 
-/// A page that needs the session. `render` receives it once the access rule
-/// (`Access`) has passed; otherwise the visitor is redirected, with a real
-/// 302 on a full page load and a client-side navigation after hydration.
-#[component]
-pub fn Page<F, V>(title: &'static str, access: Access, render: F) -> impl IntoView
+/// What a page renders once its session is known. Boxed, so the frame below
+/// is compiled once rather than once per page (it keeps the bundle small).
+#[derive(Clone)]
+pub struct RenderFn(Arc<dyn Fn(SessionView) -> AnyView + Send + Sync>);
+
+impl<F, V> From<F> for RenderFn
 where
     F: Fn(SessionView) -> V + Send + Sync + 'static,
     V: IntoView + 'static,
 {
+    fn from(render: F) -> RenderFn {
+        RenderFn(Arc::new(move |session| render(session).into_any()))
+    }
+}
+
+/// A page that needs the session. `render` receives it once the access rule
+/// (`Access`) has passed; otherwise the visitor is redirected, with a real
+/// 302 on a full page load and a client-side navigation after hydration.
+#[component]
+pub fn Page(title: &'static str, access: Access, #[prop(into)] render: RenderFn) -> impl IntoView {
     let session = Resource::new_blocking(|| (), move |_| get_session(access));
     let location = use_location();
-    let render = Arc::new(render);
+    let render = render.0;
     view! {
         <Title text=title/>
         <Suspense fallback=|| view! { <main class="page" aria-busy="true"></main> }>
