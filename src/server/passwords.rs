@@ -125,6 +125,47 @@ impl Passwords {
     }
 }
 
+/// Times password verification at `cost` on this machine (median of 9, one
+/// thread) and prints it with the throughput limit it implies for all cores.
+pub async fn measure_cli(cost: Option<&str>) -> std::process::ExitCode {
+    let cost = match cost.map(str::parse::<u32>) {
+        None => 12,
+        Some(Ok(cost)) if (4..=31).contains(&cost) => cost,
+        Some(_) => {
+            eprintln!("usage: gatehouse measure-bcrypt [COST 4..31]");
+            return std::process::ExitCode::from(2);
+        }
+    };
+    let run = async {
+        let passwords = Passwords::new([7; 32], cost, HashPool::new(1)).await?;
+        let stored = passwords.hash("measure me please".into()).await?;
+        let mut times = Vec::new();
+        for _ in 0..9 {
+            let start = std::time::Instant::now();
+            passwords
+                .verify("measure me please".into(), Some(stored.clone()))
+                .await?;
+            times.push(start.elapsed().as_secs_f64());
+        }
+        times.sort_by(f64::total_cmp);
+        Ok::<f64, HashError>(times[times.len() / 2])
+    };
+    match run.await {
+        Ok(seconds) => {
+            let cores = std::thread::available_parallelism().map_or(1, |n| n.get());
+            println!(
+                "{{\"cost\": {cost}, \"verify_seconds\": {seconds:.6}, \"cores\": {cores}, \"bound_per_second\": {:.2}}}",
+                cores as f64 / seconds
+            );
+            std::process::ExitCode::SUCCESS
+        }
+        Err(e) => {
+            eprintln!("measure-bcrypt failed: {e}");
+            std::process::ExitCode::from(1)
+        }
+    }
+}
+
 fn prehash(pepper: &[u8; 32], password: &str) -> String {
     let mut mac = <Hmac<Sha256> as Mac>::new_from_slice(pepper)
         .unwrap_or_else(|_| unreachable!("HMAC accepts keys of any length"));

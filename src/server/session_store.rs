@@ -196,8 +196,8 @@ impl SessionStore {
         .bind(cutoff)
         .execute(&mut *tx)
         .await?;
-        let ended: Vec<String> =
-            sqlx::query_scalar("DELETE FROM sessions WHERE expires_at <= ? RETURNING id_hash")
+        let ended: Vec<(String, Option<i64>)> =
+            sqlx::query_as("DELETE FROM sessions WHERE expires_at <= ? RETURNING id_hash, user_id")
                 .bind(cutoff)
                 .fetch_all(&mut *tx)
                 .await?;
@@ -206,9 +206,17 @@ impl SessionStore {
             .execute(&mut *tx)
             .await?;
         tx.commit().await?;
-        for id_hash in &ended {
+        for (id_hash, user_id) in &ended {
             if let Some(key) = parse_hex(id_hash) {
                 self.inner.cache.remove(&key);
+            }
+            if let Some(user_id) = user_id {
+                tracing::info!(
+                    event = "session_expired",
+                    user_id,
+                    client = "none (expired while idle)",
+                    "deleted an expired session"
+                );
             }
         }
         Ok(ended.len() as u64)

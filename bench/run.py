@@ -1,0 +1,321 @@
+#!/usr/bin/env python3
+"""Gatehouse benchmarks, side by side with the Flask demo it grew out of.
+
+Run through bench/run.sh, which builds what this needs. Both apps run on this
+machine at the same bcrypt cost, are driven by oha, and are measured in the
+same run (compare the ratios, not absolute numbers across runs):
+
+  1. dashboard: authenticated GET /dashboard, 64 connections
+  2. login: failed logins (valid CSRF token, wrong password), 8 connections.
+     A failed attempt costs exactly one bcrypt verification, like a successful
+     one, and unlike a successful one can be replayed (a successful login
+     rotates the session and the CSRF token by design).
+  3. mixed: dashboard at 16 connections while logins at 8 saturate hashing
+  4. memory: server RSS idle and after the dashboard run
+  5. bundle: the hydrate bundle (wasm + js), raw and gzip -9
+
+Prints a Markdown report and writes it to bench/results/.
+"""
+
+from __future__ import annotations
+
+import gzip
+import http.cookiejar
+import json
+import os
+import re
+import shutil
+import signal
+import socket
+import subprocess
+import sys
+import tempfile
+import time
+import urllib.error
+import urllib.parse
+import urllib.request
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parent.parent
+PEER = Path(os.environ.get("FLASK_PEER", ROOT.parent / "shared" / "peers" / "flask_auth_demo"))
+VENV = Path(os.environ.get("FLASK_VENV", Path(tempfile.gettempdir()) / "flask_peer_venv"))
+COST = int(os.environ.get("BENCH_BCRYPT_COST", "12"))
+SECONDS = int(os.environ.get("BENCH_SECONDS", "15"))
+GATEHOUSE_PORT = 3100
+FLASK_PORT = 5100
+EMAIL = "bench@example.com"
+PASSWORD = "correct horse battery staple"
+CSRF_RE = re.compile(r'name="csrf_token"[^>]*value="([^"]+)"')
+
+
+class NoRedirect(urllib.request.HTTPRedirectHandler):
+    def redirect_request(self, *args, **kwargs):
+        return None
+
+
+class Client:
+    """A cookie-jar HTTP client that does not follow redirects."""
+
+    def __init__(self, base: str):
+        self.base = base
+        self.jar = http.cookiejar.CookieJar()
+        self.opener = urllib.request.build_opener(
+            urllib.request.HTTPCookieProcessor(self.jar), NoRedirect
+        )
+
+    def request(self, path: str, data: dict | None = None, headers: dict | None = None):
+        body = urllib.parse.urlencode(data).encode() if data is not None else None
+        req = urllib.request.Request(self.base + path, data=body, headers=headers or {})
+        req.add_header("Accept", "text/html")
+        if body is not None:
+            req.add_header("Origin", self.base)
+            req.add_header("Referer", self.base + path)
+        try:
+            with self.opener.open(req, timeout=30) as resp:
+                return resp.status, resp.read().decode()
+        except urllib.error.HTTPError as e:
+            return e.code, e.read().decode()
+
+    def csrf(self, path: str) -> str:
+        status, html = self.request(path)
+        match = CSRF_RE.search(html)
+        if not match:
+            raise RuntimeError(f"no CSRF token on {self.base}{path} (status {status})")
+        return match.group(1)
+
+    def cookie_header(self) -> str:
+        return "; ".join(f"{c.name}={c.value}" for c in self.jar)
+
+
+def wait_for(url: str, seconds: float = 60) -> None:
+    deadline = time.time() + seconds
+    while time.time() < deadline:
+        try:
+            with urllib.request.urlopen(url, timeout=2):
+                return
+        except urllib.error.HTTPError:
+            return
+        except OSError:
+            time.sleep(0.2)
+    raise RuntimeError(f"{url} did not come up")
+
+
+def port_free(port: int) -> bool:
+    with socket.socket() as s:
+        return s.connect_ex(("127.0.0.1", port)) != 0
+
+
+def rss_kib(pid: int) -> int:
+    """Resident memory of a process and its children, in KiB."""
+    total = 0
+    pids = [pid] + [int(p) for p in subprocess.run(
+        ["pgrep", "-P", str(pid)], capture_output=True, text=True).stdout.split()]
+    for p in pids:
+        for line in Path(f"/proc/{p}/status").read_text().splitlines():
+            if line.startswith("VmRSS:"):
+                total += int(line.split()[1])
+    return total
+
+
+def oha(url: str, connections: int, seconds: int, headers: list[str], method: str = "GET",
+        body: str | None = None) -> dict:
+    cmd = ["oha", "-z", f"{seconds}s", "-c", str(connections), "--no-tui",
+           "--output-format", "json", "-r", "0", "-m", method]
+    for h in headers:
+        cmd += ["-H", h]
+    if body is not None:
+        cmd += ["-d", body]
+    cmd.append(url)
+    out = subprocess.run(cmd, capture_output=True, text=True, check=True).stdout
+    data = json.loads(out)
+    return {
+        "rps": data["summary"]["requestsPerSec"],
+        "p50_ms": data["latencyPercentiles"]["p50"] * 1000,
+        "p99_ms": data["latencyPercentiles"]["p99"] * 1000,
+        "statuses": data["statusCodeDistribution"],
+    }
+
+
+def start_gatehouse(data_dir: Path) -> subprocess.Popen:
+    env = dict(os.environ,
+               GATEHOUSE_SITE_ADDR=f"127.0.0.1:{GATEHOUSE_PORT}",
+               GATEHOUSE_DATA_DIR=str(data_dir),
+               GATEHOUSE_BCRYPT_COST=str(COST),
+               GATEHOUSE_LOG_LEVEL="warn",
+               GATEHOUSE_CONFIG="/dev/null")
+    proc = subprocess.Popen([str(ROOT / "target/release/gatehouse")], cwd=ROOT, env=env,
+                            stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+    wait_for(f"http://127.0.0.1:{GATEHOUSE_PORT}/healthz")
+    return proc
+
+
+def start_flask(data_dir: Path) -> subprocess.Popen:
+    env = dict(os.environ,
+               DATABASE_URL=f"sqlite:///{data_dir}/users.db",
+               SECRET_KEY="benchmark-secret-key-not-for-production",
+               BCRYPT_ROUNDS=str(COST))
+    proc = subprocess.Popen(
+        [str(VENV / "bin/gunicorn"), "-w", "2", "-b", f"127.0.0.1:{FLASK_PORT}",
+         "--no-control-socket", "app:app"],
+        cwd=PEER, env=env, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+    wait_for(f"http://127.0.0.1:{FLASK_PORT}/login")
+    return proc
+
+
+def prepare(app: str) -> dict:
+    """Signs a user up; returns the signed-in cookie and a login request to replay."""
+    if app == "gatehouse":
+        base = f"http://127.0.0.1:{GATEHOUSE_PORT}"
+        signup_path, login_page, login_post = "/signup", "/login", "/api/login"
+        signup_post = "/api/signup"
+    else:
+        base = f"http://127.0.0.1:{FLASK_PORT}"
+        signup_path, login_page, login_post = "/signup", "/login", "/login"
+        signup_post = "/signup"
+    user = Client(base)
+    token = user.csrf(signup_path)
+    status, _ = user.request(signup_post, {
+        "email": EMAIL, "password": PASSWORD, "confirm_password": PASSWORD, "csrf_token": token})
+    assert status in (302, 303), f"{app} signup answered {status}"
+    if app == "flask":  # the Flask demo sends new accounts to the login page
+        token = user.csrf(login_page)
+        status, _ = user.request(login_post, {"email": EMAIL, "password": PASSWORD,
+                                              "csrf_token": token})
+        assert status in (302, 303), f"{app} login answered {status}"
+    status, html = user.request("/dashboard")
+    assert status == 200 and EMAIL in html, f"{app} dashboard answered {status}"
+    attacker = Client(base)
+    token = attacker.csrf(login_page)
+    body = urllib.parse.urlencode({"email": EMAIL, "password": "wrong password, again",
+                                   "csrf_token": token})
+    return {
+        "base": base,
+        "dashboard_headers": [f"Cookie: {user.cookie_header()}", "Accept: text/html"],
+        "login_url": base + login_post,
+        "login_headers": [f"Cookie: {attacker.cookie_header()}", f"Origin: {base}",
+                          f"Referer: {base}{login_page}",
+                          "Content-Type: application/x-www-form-urlencoded",
+                          "Accept: application/json"],
+        "login_body": body,
+    }
+
+
+def measure(app: str, proc: subprocess.Popen) -> dict:
+    ctx = prepare(app)
+    dashboard = ctx["base"] + "/dashboard"
+    result = {"rss_idle_kib": rss_kib(proc.pid)}
+    oha(dashboard, 64, 3, ctx["dashboard_headers"])  # warm-up
+    result["dashboard"] = oha(dashboard, 64, SECONDS, ctx["dashboard_headers"])
+    result["rss_after_kib"] = rss_kib(proc.pid)
+    result["login"] = oha(ctx["login_url"], 8, SECONDS, ctx["login_headers"], "POST",
+                          ctx["login_body"])
+    logins = subprocess.Popen(
+        [sys.executable, __file__, "--login-load", app, json.dumps(ctx)],
+        stdout=subprocess.PIPE, text=True)
+    time.sleep(1)  # let the hashing pool fill before measuring the dashboard
+    result["mixed_dashboard"] = oha(dashboard, 16, SECONDS - 3, ctx["dashboard_headers"])
+    result["mixed_login"] = json.loads(logins.communicate()[0])
+    return result
+
+
+def bundle() -> dict:
+    pkg = ROOT / "target/site/pkg"
+    files = [pkg / "gatehouse.wasm", pkg / "gatehouse.js"]
+    raw = sum(f.stat().st_size for f in files)
+    gz = sum(len(gzip.compress(f.read_bytes(), compresslevel=9)) for f in files)
+    return {"raw": raw, "gzip": gz}
+
+
+def machine() -> str:
+    cpu = next((line.split(":", 1)[1].strip() for line in
+                Path("/proc/cpuinfo").read_text().splitlines() if line.startswith("model name")),
+               "unknown CPU")
+    mem = int(next(line.split()[1] for line in Path("/proc/meminfo").read_text().splitlines()
+                   if line.startswith("MemTotal"))) // 1024 // 1024
+    return f"{os.cpu_count()} cores ({cpu}), {mem} GiB RAM, {os.uname().sysname} {os.uname().release}"
+
+
+def report(results: dict, bound: dict) -> str:
+    g, f = results["gatehouse"], results["flask"]
+
+    def ratio(a, b):
+        return f"{a / b:.1f}x" if b else "n/a"
+
+    def row(name, key, field, fmt="{:.0f}"):
+        return f"| {name} | {fmt.format(g[key][field])} | {fmt.format(f[key][field])} |"
+
+    lines = [
+        f"Machine: {machine()}. bcrypt cost {COST} for both apps; load from oha on the same machine; "
+        f"{SECONDS} s per run.",
+        "",
+        "| measure | Gatehouse | Flask demo |",
+        "|---|---|---|",
+        row("dashboard req/s (64 connections)", "dashboard", "rps"),
+        row("dashboard p50 ms", "dashboard", "p50_ms", "{:.2f}"),
+        row("dashboard p99 ms", "dashboard", "p99_ms", "{:.2f}"),
+        row("login attempts/s (8 connections)", "login", "rps", "{:.1f}"),
+        row("login p99 ms", "login", "p99_ms", "{:.0f}"),
+        row("dashboard p99 ms while logins saturate hashing (16 + 8 connections)",
+            "mixed_dashboard", "p99_ms", "{:.2f}"),
+        row("dashboard req/s meanwhile", "mixed_dashboard", "rps"),
+        f"| RSS idle | {g['rss_idle_kib'] / 1024:.1f} MiB | {f['rss_idle_kib'] / 1024:.1f} MiB |",
+        f"| RSS after the dashboard run | {g['rss_after_kib'] / 1024:.1f} MiB | "
+        f"{f['rss_after_kib'] / 1024:.1f} MiB |",
+        "",
+        f"- Dashboard throughput: {ratio(g['dashboard']['rps'], f['dashboard']['rps'])} the Flask demo.",
+        f"- bcrypt bound here: one verification takes {bound['verify_seconds'] * 1000:.0f} ms, "
+        f"so {bound['cores']} cores allow {bound['bound_per_second']:.2f} logins/s; Gatehouse "
+        f"reached {g['login']['rps']:.2f}/s = {100 * g['login']['rps'] / bound['bound_per_second']:.0f}% "
+        "of it.",
+        f"- Hydrate bundle (wasm + js): {results['bundle']['raw'] / 1024:.0f} KiB raw, "
+        f"{results['bundle']['gzip'] / 1024:.0f} KiB gzip -9.",
+        f"- Status codes: Gatehouse dashboard {g['dashboard']['statuses']}, login {g['login']['statuses']}; "
+        f"Flask dashboard {f['dashboard']['statuses']}, login {f['login']['statuses']}.",
+    ]
+    return "\n".join(lines)
+
+
+def login_load(app: str, ctx: str) -> None:
+    """Child process: logins at 8 connections for the mixed run."""
+    ctx = json.loads(ctx)
+    print(json.dumps(oha(ctx["login_url"], 8, SECONDS, ctx["login_headers"], "POST",
+                         ctx["login_body"])))
+
+
+def main() -> None:
+    if len(sys.argv) > 1 and sys.argv[1] == "--login-load":
+        login_load(sys.argv[2], sys.argv[3])
+        return
+    for port in (GATEHOUSE_PORT, FLASK_PORT):
+        if not port_free(port):
+            sys.exit(f"port {port} is in use")
+    bound = json.loads(subprocess.run([str(ROOT / "target/release/gatehouse"), "measure-bcrypt",
+                                       str(COST)], capture_output=True, text=True,
+                                      check=True).stdout)
+    results = {"bundle": bundle()}
+    work = Path(tempfile.mkdtemp(prefix="gatehouse-bench-"))
+    try:
+        for app, start in (("gatehouse", start_gatehouse), ("flask", start_flask)):
+            data = work / app
+            data.mkdir()
+            print(f"==> measuring {app}", flush=True)
+            proc = start(data)
+            try:
+                results[app] = measure(app, proc)
+            finally:
+                proc.send_signal(signal.SIGTERM)
+                proc.wait(timeout=30)
+    finally:
+        shutil.rmtree(work, ignore_errors=True)
+    text = report(results, bound)
+    out = ROOT / "bench" / "results"
+    out.mkdir(exist_ok=True)
+    stamp = time.strftime("%Y%m%d-%H%M%S")
+    (out / f"{stamp}.md").write_text(text + "\n")
+    (out / f"{stamp}.json").write_text(json.dumps({"results": results, "bcrypt": bound}, indent=2))
+    print()
+    print(text)
+
+
+if __name__ == "__main__":
+    main()
