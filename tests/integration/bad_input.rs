@@ -79,21 +79,9 @@ async fn invalid_utf8_and_garbage_bodies_get_400() {
 async fn oversized_fields_get_a_form_message_not_an_error_page() {
     let app = spawn_app().await;
     let browser = app.browser();
-    let token = browser.csrf_token("/signup").await;
     let email = format!("{}@example.com", "e".repeat(1000));
     let password = "p".repeat(2000);
-    let response = browser
-        .post_fetch(
-            "/api/signup",
-            "/signup",
-            &[
-                ("email", &email),
-                ("password", &password),
-                ("confirm_password", &password),
-                ("csrf_token", &token),
-            ],
-        )
-        .await;
+    let response = browser.signup_fetch(&email, &password, &password).await;
     assert_eq!(response.status(), 422);
     let body = response.text().await.unwrap();
     assert!(body.contains("at most 254"), "{body}");

@@ -17,18 +17,8 @@ async fn signup_creates_the_account_signs_in_and_lands_on_the_dashboard() {
 async fn signup_from_the_hydrated_app_answers_with_a_client_side_redirect() {
     let app = spawn_app().await;
     let browser = app.browser();
-    let token = browser.csrf_token("/signup").await;
     let response = browser
-        .post_fetch(
-            "/api/signup",
-            "/signup",
-            &[
-                ("email", "fetch@example.com"),
-                ("password", PASSWORD),
-                ("confirm_password", PASSWORD),
-                ("csrf_token", &token),
-            ],
-        )
+        .signup_fetch("fetch@example.com", PASSWORD, PASSWORD)
         .await;
     assert_eq!(response.status(), 200);
     assert_eq!(location(&response), "/dashboard");
@@ -59,18 +49,8 @@ async fn a_duplicate_email_gets_a_message_on_the_email_field() {
     let app = spawn_app().await;
     app.signed_up("taken@example.com").await;
     let browser = app.browser();
-    let token = browser.csrf_token("/signup").await;
     let response = browser
-        .post_fetch(
-            "/api/signup",
-            "/signup",
-            &[
-                ("email", "Taken@Example.com"),
-                ("password", PASSWORD),
-                ("confirm_password", PASSWORD),
-                ("csrf_token", &token),
-            ],
-        )
+        .signup_fetch("Taken@Example.com", PASSWORD, PASSWORD)
         .await;
     assert_eq!(response.status(), 422);
     let body = response.text().await.unwrap();
@@ -122,19 +102,7 @@ async fn twenty_concurrent_signups_for_one_email_create_one_account() {
 
 async fn signup_error(app: &TestApp, email: &str, password: &str, confirm: &str) -> String {
     let browser = app.browser();
-    let token = browser.csrf_token("/signup").await;
-    let response = browser
-        .post_fetch(
-            "/api/signup",
-            "/signup",
-            &[
-                ("email", email),
-                ("password", password),
-                ("confirm_password", confirm),
-                ("csrf_token", &token),
-            ],
-        )
-        .await;
+    let response = browser.signup_fetch(email, password, confirm).await;
     assert_eq!(
         response.status(),
         422,

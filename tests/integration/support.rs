@@ -170,6 +170,23 @@ impl Browser {
         headers
     }
 
+    async fn post(
+        &self,
+        path: &str,
+        from_page: &str,
+        accept: &str,
+        fields: &[(&str, &str)],
+    ) -> Response {
+        self.client
+            .post(self.url(path))
+            .headers(self.same_origin_headers(from_page))
+            .header(ACCEPT, accept)
+            .form(fields)
+            .send()
+            .await
+            .unwrap()
+    }
+
     /// A plain HTML form post, as a browser without JavaScript sends it.
     pub async fn post_form(
         &self,
@@ -177,14 +194,8 @@ impl Browser {
         from_page: &str,
         fields: &[(&str, &str)],
     ) -> Response {
-        self.client
-            .post(self.url(path))
-            .headers(self.same_origin_headers(from_page))
-            .header(ACCEPT, "text/html,application/xhtml+xml")
-            .form(fields)
-            .send()
+        self.post(path, from_page, "text/html,application/xhtml+xml", fields)
             .await
-            .unwrap()
     }
 
     /// A server-function call, as the hydrated app sends it.
@@ -194,14 +205,23 @@ impl Browser {
         from_page: &str,
         fields: &[(&str, &str)],
     ) -> Response {
-        self.client
-            .post(self.url(path))
-            .headers(self.same_origin_headers(from_page))
-            .header(ACCEPT, "application/json")
-            .form(fields)
-            .send()
-            .await
-            .unwrap()
+        self.post(path, from_page, "application/json", fields).await
+    }
+
+    /// Signs up as the hydrated app does, with a separate confirmation.
+    pub async fn signup_fetch(&self, email: &str, password: &str, confirm: &str) -> Response {
+        let token = self.csrf_token("/signup").await;
+        self.post_fetch(
+            "/api/signup",
+            "/signup",
+            &[
+                ("email", email),
+                ("password", password),
+                ("confirm_password", confirm),
+                ("csrf_token", &token),
+            ],
+        )
+        .await
     }
 
     /// Signs up through the no-JS form.

@@ -4,6 +4,6 @@ mod form;
 mod nav;
 mod page;
 
-pub use form::{CsrfField, FieldMessage, FormAlert, SubmitButton};
+pub use form::{CsrfField, FieldMessage, FieldState, FormAlert, LiveInput, SubmitButton};
 pub use nav::Nav;
 pub use page::Page;

@@ -5,7 +5,7 @@ use leptos::prelude::*;
 use leptos_router::components::A;
 
 use crate::{
-    app::components::{CsrfField, FieldMessage, FormAlert, Page, SubmitButton},
+    app::components::{CsrfField, FieldState, FormAlert, LiveInput, Page, SubmitButton},
     auth::{
         api::Signup,
         validation::{
@@ -24,25 +24,6 @@ pub fn SignupPage() -> impl IntoView {
         <Page title="Sign up" access=Access::GuestOnly render=move |session: SessionView| {
             view! { <SignupForm action=signup session/> }
         }/>
-    }
-}
-
-/// The fields' current values and whether each has been left once.
-#[derive(Clone, Copy)]
-struct FieldState {
-    value: RwSignal<String>,
-    touched: RwSignal<bool>,
-    /// Edited since the server last answered, so its message is stale.
-    edited: RwSignal<bool>,
-}
-
-impl FieldState {
-    fn new() -> FieldState {
-        FieldState {
-            value: RwSignal::new(String::new()),
-            touched: RwSignal::new(false),
-            edited: RwSignal::new(false),
-        }
     }
 }
 
@@ -102,22 +83,10 @@ fn SignupForm(action: ServerAction<Signup>, session: SessionView) -> impl IntoVi
             <h1>"Create your account"</h1>
             <ActionForm action attr:class="form" attr:novalidate=true>
                 <CsrfField token=session.csrf_token/>
-                <div class="field">
-                    <label for="email">"Email"</label>
-                    <input id="email" name="email" type="email" autocomplete="email" required
-                        aria-invalid=move || email_message.get().is_some().to_string()
-                        aria-describedby="email-error"
-                        on:input=move |ev| { email.value.set(event_target_value(&ev)); email.edited.set(true); }
-                        on:blur=move |_| email.touched.set(true)/>
-                    <FieldMessage id="email" message=email_message/>
-                </div>
-                <div class="field">
-                    <label for="password">"Password"</label>
-                    <input id="password" name="password" type="password" autocomplete="new-password" required
-                        aria-invalid=move || password_message.get().is_some().to_string()
-                        aria-describedby="password-error password-hint"
-                        on:input=move |ev| { password.value.set(event_target_value(&ev)); password.edited.set(true); }
-                        on:blur=move |_| password.touched.set(true)/>
+                <LiveInput id="email" label="Email" input_type="email" autocomplete="email"
+                    state=email message=email_message/>
+                <LiveInput id="password" label="Password" input_type="password" autocomplete="new-password"
+                    state=password message=password_message>
                     <p class="hint" id="password-hint">
                         {format!("At least {min_chars} characters. Spaces and any characters are welcome; a few unrelated words work well.")}
                     </p>
@@ -127,17 +96,9 @@ fn SignupForm(action: ServerAction<Signup>, session: SessionView) -> impl IntoVi
                             {format!("Strength: {}", s.label())}
                         </p>
                     })}
-                    <FieldMessage id="password" message=password_message/>
-                </div>
-                <div class="field">
-                    <label for="confirm_password">"Confirm password"</label>
-                    <input id="confirm_password" name="confirm_password" type="password" autocomplete="new-password" required
-                        aria-invalid=move || confirm_message.get().is_some().to_string()
-                        aria-describedby="confirm_password-error"
-                        on:input=move |ev| { confirm.value.set(event_target_value(&ev)); confirm.edited.set(true); }
-                        on:blur=move |_| confirm.touched.set(true)/>
-                    <FieldMessage id="confirm_password" message=confirm_message/>
-                </div>
+                </LiveInput>
+                <LiveInput id="confirm_password" label="Confirm password" input_type="password"
+                    autocomplete="new-password" state=confirm message=confirm_message/>
                 <FormAlert error=server_error/>
                 <SubmitButton label="Create account" busy_label="Creating account…" pending=action.pending()/>
             </ActionForm>
