@@ -7,7 +7,7 @@ mod shell;
 use leptos::prelude::*;
 use leptos_meta::{provide_meta_context, Stylesheet, Title};
 use leptos_router::{
-    components::{Route, Router, Routes},
+    components::{FlatRoutes, Route, Router},
     path, SsrMode,
 };
 
@@ -25,12 +25,12 @@ pub fn App() -> impl IntoView {
         <Stylesheet id="leptos" href="/pkg/gatehouse.css"/>
         <Title formatter=|title: String| format!("{title} · Gatehouse")/>
         <Router>
-            <Routes fallback=NotFound>
+            <FlatRoutes fallback=NotFound>
                 <Route path=path!("/") view=HomePage ssr=SsrMode::Async/>
                 <Route path=path!("/signup") view=SignupPage ssr=SsrMode::Async/>
                 <Route path=path!("/login") view=LoginPage ssr=SsrMode::Async/>
                 <Route path=path!("/dashboard") view=DashboardPage ssr=SsrMode::Async/>
-            </Routes>
+            </FlatRoutes>
         </Router>
     }
 }
