@@ -16,6 +16,10 @@ pub enum Field {
     Email,
     Password,
     ConfirmPassword,
+    CurrentPassword,
+    NewPassword,
+    ConfirmNewPassword,
+    NewEmail,
 }
 
 /// One message attached to one field.

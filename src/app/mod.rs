@@ -11,7 +11,10 @@ use leptos_router::{
     path, SsrMode,
 };
 
-use pages::{DashboardPage, HomePage, LoginPage, NotFound, SignupPage};
+use pages::{
+    CheckEmailPage, DashboardPage, ForgotPasswordPage, HomePage, LoginPage, NotFound,
+    ResetPasswordPage, SettingsPage, SignupPage, VerifyEmailPage,
+};
 pub use shell::shell;
 
 /// The root component, rendered on the server and hydrated in the browser.
@@ -30,6 +33,11 @@ pub fn App() -> impl IntoView {
                 <Route path=path!("/signup") view=SignupPage ssr=SsrMode::Async/>
                 <Route path=path!("/login") view=LoginPage ssr=SsrMode::Async/>
                 <Route path=path!("/dashboard") view=DashboardPage ssr=SsrMode::Async/>
+                <Route path=path!("/settings") view=SettingsPage ssr=SsrMode::Async/>
+                <Route path=path!("/check-email") view=CheckEmailPage ssr=SsrMode::Async/>
+                <Route path=path!("/verify-email") view=VerifyEmailPage ssr=SsrMode::Async/>
+                <Route path=path!("/forgot-password") view=ForgotPasswordPage ssr=SsrMode::Async/>
+                <Route path=path!("/reset-password") view=ResetPasswordPage ssr=SsrMode::Async/>
             </FlatRoutes>
         </Router>
     }

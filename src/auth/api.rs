@@ -25,10 +25,11 @@ pub async fn signup(
     confirm_password: String,
     csrf_token: String,
 ) -> Result<(), AppError> {
-    use super::{validation::SignupInput, DASHBOARD_PATH};
+    use super::{validation::SignupInput, CHECK_EMAIL_PATH, DASHBOARD_PATH};
     use crate::server::{
-        accounts,
+        accounts::{self, Registered},
         request::RequestCtx,
+        settings::EmailVerification,
         sign_in::{self, SignInKind},
     };
 
@@ -41,9 +42,18 @@ pub async fn signup(
     }
     .validate(ctx.state.settings.password_min_length)
     .map_err(AppError::Invalid)?;
-    let user = accounts::register(&ctx.state, input).await?;
-    sign_in::start(&mut ctx, &user, SignInKind::Signup).await?;
-    leptos_axum::redirect(DASHBOARD_PATH);
+    let registered = accounts::register(&ctx.state, input).await?;
+    match (registered, ctx.state.settings.email_verification) {
+        (Registered::New(user), EmailVerification::Optional) => {
+            sign_in::start(&mut ctx, &user, SignInKind::Signup).await?;
+            leptos_axum::redirect(DASHBOARD_PATH);
+        }
+        // Identical from the outside, whether or not the address was new.
+        (registered, _) => {
+            sign_in::log_signup(&ctx, &registered);
+            leptos_axum::redirect(CHECK_EMAIL_PATH);
+        }
+    }
     Ok(())
 }
 
@@ -74,5 +84,140 @@ pub async fn logout(csrf_token: String) -> Result<(), AppError> {
     ctx.require_csrf(&csrf_token).await?;
     sign_in::end(&mut ctx).await?;
     leptos_axum::redirect(LOGGED_OUT_PATH);
+    Ok(())
+}
+
+/// Mails a fresh confirmation link to the signed-in, unconfirmed account.
+#[server(prefix = "/api", endpoint = "resend_verification")]
+pub async fn resend_verification(csrf_token: String) -> Result<(), AppError> {
+    use super::{Flash, VERIFY_EMAIL_PATH};
+    use crate::server::{email_verification, request::RequestCtx};
+
+    let ctx = RequestCtx::current().await?;
+    ctx.require_csrf(&csrf_token).await?;
+    let user = ctx.require_user()?;
+    email_verification::resend(&ctx.state, &user).await?;
+    leptos_axum::redirect(&format!(
+        "{VERIFY_EMAIL_PATH}?notice={}",
+        Flash::VerificationSent.param()
+    ));
+    Ok(())
+}
+
+/// Sends a reset link if the address has an account; answers the same either way.
+#[server(prefix = "/api", endpoint = "request_password_reset")]
+pub async fn request_password_reset(email: String, csrf_token: String) -> Result<(), AppError> {
+    use super::Flash;
+    use crate::server::{password_reset, request::RequestCtx};
+
+    let ctx = RequestCtx::current().await?;
+    ctx.require_csrf(&csrf_token).await?;
+    password_reset::request(&ctx.state, &email).await?;
+    leptos_axum::redirect(&format!(
+        "/forgot-password?notice={}",
+        Flash::ResetSent.param()
+    ));
+    Ok(())
+}
+
+/// Sets a new password using the reset link this session followed.
+#[server(prefix = "/api", endpoint = "reset_password")]
+pub async fn reset_password(
+    new_password: String,
+    confirm_new_password: String,
+    csrf_token: String,
+) -> Result<(), AppError> {
+    use super::Flash;
+    use crate::server::{
+        password_reset::{self, ResetError},
+        request::RequestCtx,
+    };
+
+    let ctx = RequestCtx::current().await?;
+    ctx.require_csrf(&csrf_token).await?;
+    match password_reset::reset(
+        &ctx.state,
+        ctx.session(),
+        &new_password,
+        &confirm_new_password,
+    )
+    .await
+    {
+        Ok(_) => leptos_axum::redirect(&format!("/login?notice={}", Flash::PasswordReset.param())),
+        Err(ResetError::LinkInvalid) => leptos_axum::redirect(&format!(
+            "/forgot-password?notice={}",
+            Flash::LinkInvalid.param()
+        )),
+        Err(ResetError::Rejected(error)) => return Err(error),
+    }
+    Ok(())
+}
+
+/// Changes the password; every other session of the account ends.
+#[server(prefix = "/api", endpoint = "change_password")]
+pub async fn change_password(
+    current_password: String,
+    new_password: String,
+    confirm_new_password: String,
+    csrf_token: String,
+) -> Result<(), AppError> {
+    use super::Flash;
+    use crate::server::{account_settings, request::RequestCtx, sign_in};
+
+    let mut ctx = RequestCtx::current().await?;
+    ctx.require_csrf(&csrf_token).await?;
+    let user = ctx.require_user()?;
+    let keep = ctx.session().id();
+    let updated = account_settings::change_password(
+        &ctx.state,
+        &user,
+        &current_password,
+        &new_password,
+        &confirm_new_password,
+        keep,
+    )
+    .await?;
+    sign_in::renew(&mut ctx, &updated).await?;
+    leptos_axum::redirect(&format!(
+        "/settings?notice={}",
+        Flash::PasswordChanged.param()
+    ));
+    Ok(())
+}
+
+/// Mails a confirmation link to a new address.
+#[server(prefix = "/api", endpoint = "change_email")]
+pub async fn change_email(
+    current_password: String,
+    new_email: String,
+    csrf_token: String,
+) -> Result<(), AppError> {
+    use super::Flash;
+    use crate::server::{account_settings, request::RequestCtx};
+
+    let ctx = RequestCtx::current().await?;
+    ctx.require_csrf(&csrf_token).await?;
+    let user = ctx.require_user()?;
+    account_settings::request_email_change(&ctx.state, &user, &current_password, &new_email)
+        .await?;
+    leptos_axum::redirect(&format!(
+        "/settings?notice={}",
+        Flash::EmailChangeSent.param()
+    ));
+    Ok(())
+}
+
+/// Deletes the account and everything stored for it.
+#[server(prefix = "/api", endpoint = "delete_account")]
+pub async fn delete_account(current_password: String, csrf_token: String) -> Result<(), AppError> {
+    use super::Flash;
+    use crate::server::{account_settings, request::RequestCtx, sign_in};
+
+    let mut ctx = RequestCtx::current().await?;
+    ctx.require_csrf(&csrf_token).await?;
+    let user = ctx.require_user()?;
+    account_settings::delete_account(&ctx.state, &user, &current_password).await?;
+    sign_in::end(&mut ctx).await?;
+    leptos_axum::redirect(&format!("/?notice={}", Flash::AccountDeleted.param()));
     Ok(())
 }

@@ -13,6 +13,8 @@ pub struct CurrentUser {
     pub session_started: String,
     /// The sign-in before this one, if there was one.
     pub previous_sign_in: Option<String>,
+    /// Whether the owner has confirmed the address.
+    pub email_verified: bool,
 }
 
 /// A one-time notice shown on the next page.
@@ -20,22 +22,55 @@ pub struct CurrentUser {
 pub enum Flash {
     LoggedOut,
     SessionExpired,
+    SignedOutPasswordChanged,
+    EmailVerified,
+    VerificationSent,
+    LinkInvalid,
+    ResetSent,
+    PasswordReset,
+    PasswordChanged,
+    EmailChangeSent,
+    EmailChanged,
+    AccountDeleted,
 }
 
 impl Flash {
+    const ALL: [Flash; 12] = [
+        Flash::LoggedOut,
+        Flash::SessionExpired,
+        Flash::SignedOutPasswordChanged,
+        Flash::EmailVerified,
+        Flash::VerificationSent,
+        Flash::LinkInvalid,
+        Flash::ResetSent,
+        Flash::PasswordReset,
+        Flash::PasswordChanged,
+        Flash::EmailChangeSent,
+        Flash::EmailChanged,
+        Flash::AccountDeleted,
+    ];
+
     /// The value of the `notice` query parameter that shows this notice.
     pub fn param(self) -> &'static str {
         match self {
             Flash::LoggedOut => "logged_out",
             Flash::SessionExpired => "expired",
+            Flash::SignedOutPasswordChanged => "password_changed_elsewhere",
+            Flash::EmailVerified => "email_verified",
+            Flash::VerificationSent => "verification_sent",
+            Flash::LinkInvalid => "link_invalid",
+            Flash::ResetSent => "reset_sent",
+            Flash::PasswordReset => "password_reset",
+            Flash::PasswordChanged => "password_changed",
+            Flash::EmailChangeSent => "email_change_sent",
+            Flash::EmailChanged => "email_changed",
+            Flash::AccountDeleted => "account_deleted",
         }
     }
 
     /// The notice a `notice` query parameter asks for.
     pub fn from_param(value: &str) -> Option<Flash> {
-        [Flash::LoggedOut, Flash::SessionExpired]
-            .into_iter()
-            .find(|f| f.param() == value)
+        Flash::ALL.into_iter().find(|f| f.param() == value)
     }
 
     /// The sentence the user reads.
@@ -43,6 +78,22 @@ impl Flash {
         match self {
             Flash::LoggedOut => "You have been logged out.",
             Flash::SessionExpired => "Your session has expired. Please log in again.",
+            Flash::SignedOutPasswordChanged => {
+                "Your password was changed, so you were signed out. Please log in again."
+            }
+            Flash::EmailVerified => "Your email address is confirmed.",
+            Flash::VerificationSent => "We sent a new confirmation link. Check your inbox.",
+            Flash::LinkInvalid => "This link is invalid, has expired or was already used.",
+            Flash::ResetSent => {
+                "If an account uses that address, a link to reset its password is on its way. Check your inbox."
+            }
+            Flash::PasswordReset => "Your password has been reset. Log in with your new password.",
+            Flash::PasswordChanged => "Your password has been changed. Your other devices were signed out.",
+            Flash::EmailChangeSent => {
+                "We sent a confirmation link to the new address. Your address changes when you open it."
+            }
+            Flash::EmailChanged => "Your email address has been changed.",
+            Flash::AccountDeleted => "Your account has been deleted.",
         }
     }
 }
@@ -65,14 +116,23 @@ pub struct SessionView {
     pub flash: Option<Flash>,
     /// The server's minimum password length, so the browser checks the same rule.
     pub password_min_length: usize,
+    /// Unconfirmed accounts see only the confirmation page.
+    pub email_verification_required: bool,
+    /// This session followed a password-reset link that still works.
+    pub reset_pending: bool,
 }
 
 impl SessionView {
     /// Where this page sends the visitor instead of rendering, if anywhere.
     pub fn redirect_for(&self, access: Access, here: &str) -> Option<String> {
-        match (access, self.user.is_some()) {
-            (Access::SignedIn, false) => Some(login_path_with_next(here)),
-            (Access::GuestOnly, true) => Some(DASHBOARD_PATH.to_owned()),
+        match (access, &self.user) {
+            (Access::SignedIn, None) => Some(login_path_with_next(here)),
+            (Access::SignedIn, Some(user))
+                if !user.email_verified && self.email_verification_required =>
+            {
+                Some(VERIFY_EMAIL_PATH.to_owned())
+            }
+            (Access::GuestOnly, Some(_)) => Some(DASHBOARD_PATH.to_owned()),
             _ => None,
         }
     }
@@ -80,6 +140,12 @@ impl SessionView {
 
 /// Where logout sends the browser: the login page with the "logged out" notice.
 pub const LOGGED_OUT_PATH: &str = "/login?notice=logged_out";
+
+/// Where an account that must confirm its address waits.
+pub const VERIFY_EMAIL_PATH: &str = "/verify-email";
+
+/// Where a signup lands while its confirmation link is in the mail.
+pub const CHECK_EMAIL_PATH: &str = "/check-email";
 
 /// Where signed-in users land by default.
 pub const DASHBOARD_PATH: &str = "/dashboard";

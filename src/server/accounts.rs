@@ -3,9 +3,12 @@
 
 use super::{
     common_passwords,
+    mail::Mail,
     passwords::HashError,
+    settings::EmailVerification,
     state::AppState,
-    users::{User, UserError},
+    tokens::{self, TokenKind},
+    users::{User, UserError, Users},
 };
 use crate::{
     auth::validation::{canonical_email, NormalizedSignup, MAX_EMAIL_CHARS, MAX_PASSWORD_CHARS},
@@ -23,6 +26,10 @@ pub enum AccountError {
     Users(UserError),
     #[error(transparent)]
     Hashing(#[from] HashError),
+    #[error("database error: {0}")]
+    Database(#[from] sqlx::Error),
+    #[error("the current password did not match")]
+    WrongPassword,
 }
 
 impl From<UserError> for AccountError {
@@ -42,10 +49,10 @@ impl From<AccountError> for AppError {
                 Field::Email,
                 "An account with this email already exists. Log in instead?",
             ),
-            AccountError::CommonPassword => fields.add(
-                Field::Password,
-                "This password is on a list of commonly used passwords. Choose something less predictable.",
-            ),
+            AccountError::CommonPassword => fields.add(Field::Password, COMMON_PASSWORD_MESSAGE),
+            AccountError::WrongPassword => {
+                fields.add(Field::CurrentPassword, "That is not your current password.")
+            }
             other => {
                 tracing::error!(error = %other, "account operation failed");
                 return AppError::Internal;
@@ -55,16 +62,77 @@ impl From<AccountError> for AppError {
     }
 }
 
-/// Creates an account from validated signup input.
-pub async fn register(state: &AppState, input: NormalizedSignup) -> Result<User, AccountError> {
+/// Why a password was refused by the common-password list.
+pub const COMMON_PASSWORD_MESSAGE: &str =
+    "This password is on a list of commonly used passwords. Choose something less predictable.";
+
+/// What a signup did.
+#[derive(Debug)]
+pub enum Registered {
+    /// A new account; a confirmation link is on its way.
+    New(User),
+    /// The address already had an account; its owner was told instead.
+    Existing,
+}
+
+/// Creates an account from validated signup input and queues its mail.
+///
+/// With verification required, an address that already has an account gets
+/// exactly the same treatment from the outside (one bcrypt hash, one queued
+/// message, no session change); its owner is mailed a notice instead of a
+/// link. With verification optional it is an `EmailTaken` error.
+pub async fn register(
+    state: &AppState,
+    input: NormalizedSignup,
+) -> Result<Registered, AccountError> {
     if common_passwords::is_common(&input.password) {
         return Err(AccountError::CommonPassword);
     }
     let hash = state.passwords.hash(input.password).await?;
-    Ok(state
-        .users
-        .create(&input.email, &hash, state.clock.unix())
-        .await?)
+    let now = state.clock.unix();
+    let mut tx = state.pool.begin().await?;
+    let registered = match Users::insert_if_absent(&mut tx, &input.email, &hash, now).await? {
+        Some(user) => {
+            queue_verification(state, &mut tx, &user).await?;
+            Registered::New(user)
+        }
+        None if state.settings.email_verification == EmailVerification::Optional => {
+            return Err(AccountError::EmailTaken);
+        }
+        None => {
+            state
+                .mailer
+                .queue_in(&mut tx, &Mail::SignupExisting, &input.email)
+                .await?;
+            Registered::Existing
+        }
+    };
+    tx.commit().await?;
+    state.mailer.wake();
+    Ok(registered)
+}
+
+/// Issues a verification token and queues the link, in the caller's transaction.
+pub async fn queue_verification(
+    state: &AppState,
+    conn: &mut sqlx::SqliteConnection,
+    user: &User,
+) -> Result<(), sqlx::Error> {
+    let ttl_secs = state.settings.email_verification_ttl_secs;
+    let token = tokens::issue(
+        conn,
+        user.id,
+        TokenKind::VerifyEmail,
+        None,
+        state.clock.unix(),
+        ttl_secs,
+    )
+    .await?;
+    let link = state.mailer.link(&format!("/verify-email?token={token}"));
+    state
+        .mailer
+        .queue_in(conn, &Mail::VerifyEmail { link, ttl_secs }, &user.email)
+        .await
 }
 
 /// The result of a login attempt.

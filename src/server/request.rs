@@ -7,7 +7,7 @@ use axum::http::request::Parts;
 use leptos::prelude::use_context;
 use tower_sessions::Session;
 
-use super::{auth_backend::AuthSession, client::Client, csrf, state::AppState};
+use super::{auth_backend::AuthSession, client::Client, csrf, state::AppState, users::User};
 use crate::error::AppError;
 
 /// One request's view of the server.
@@ -37,6 +37,11 @@ impl RequestCtx {
 
     pub fn session(&self) -> &Session {
         &self.auth.session
+    }
+
+    /// The signed-in user, or `Unauthorized`.
+    pub fn require_user(&self) -> Result<User, AppError> {
+        self.auth.user.clone().ok_or(AppError::Unauthorized)
     }
 
     /// Fails unless `submitted` is this session's CSRF token.

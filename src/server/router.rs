@@ -17,7 +17,9 @@ use leptos_axum::{
 };
 use tower_http::{limit::RequestBodyLimitLayer, services::ServeDir};
 
-use super::{api_status, db, security_headers, session_guard, session_layer, state::AppState};
+use super::{
+    api_status, db, links, security_headers, session_guard, session_layer, state::AppState,
+};
 use crate::app::{shell, App};
 
 /// Request bodies larger than this are refused with 413 before any work.
@@ -41,6 +43,7 @@ pub fn router(state: AppState) -> Router {
             context, shell,
         ))
         .layer(from_fn(api_status::fix_error_status))
+        .layer(from_fn_with_state(state.clone(), links::token_links))
         .layer(from_fn_with_state(
             state.clone(),
             session_guard::session_chores,

@@ -18,6 +18,11 @@ use super::{
     csrf::AllowedOrigins,
     db,
     hash_pool::HashPool,
+    mail::{
+        transport::{sender, Transport, TransportError},
+        worker, Mailer,
+    },
+    password_reset,
     passwords::{HashError, Passwords},
     router::router,
     secrets::{SecretError, SecretKey},
@@ -51,6 +56,8 @@ pub enum StartupError {
     Migrations(#[from] sqlx::migrate::MigrateError),
     #[error("cannot prepare password hashing: {0}")]
     Hashing(#[from] HashError),
+    #[error("cannot set up mail: {0}")]
+    Mail(#[from] TransportError),
 }
 
 /// The binary's entry point: exit code 2 for bad settings, 1 for other
@@ -122,6 +129,7 @@ pub struct Server {
     stop: oneshot::Sender<()>,
     serving: JoinHandle<std::io::Result<()>>,
     cleanup: JoinHandle<()>,
+    mail: JoinHandle<()>,
 }
 
 impl Server {
@@ -138,6 +146,9 @@ impl Server {
             source,
         })?;
         let state = build_state(settings, clock, addr).await?;
+        let transport = Transport::from_settings(&state.settings)?;
+        let from = sender(&state.settings, &state.origin.host)?;
+        let mail = worker::spawn(state.mailer.clone(), transport, from);
         let app = router(state.clone());
         let (stop, stopped) = oneshot::channel::<()>();
         let serving = tokio::spawn(async move {
@@ -157,6 +168,7 @@ impl Server {
             stop,
             serving,
             cleanup,
+            mail,
         })
     }
 
@@ -171,6 +183,7 @@ impl Server {
             abort.abort();
         }
         self.cleanup.abort();
+        self.mail.abort();
     }
 }
 
@@ -181,7 +194,10 @@ pub async fn build_state(
     bound: SocketAddr,
 ) -> Result<AppState, StartupError> {
     create_private_dir(&settings)?;
-    let secret = SecretKey::load_or_create(settings.secret_key.as_deref(), &settings.data_dir)?;
+    let secret = SecretKey::load_or_create(
+        settings.secret_key.as_ref().map(|s| s.0.as_str()),
+        &settings.data_dir,
+    )?;
     let pool = db::connect_and_migrate(&settings.database_url()).await?;
     let passwords = Passwords::new(
         secret.derive("gatehouse/password-pepper/v1"),
@@ -201,6 +217,7 @@ pub async fn build_state(
         },
         clock.clone(),
     );
+    let mailer = Mailer::new(pool.clone(), clock.clone(), origin.to_string());
     Ok(AppState::new(AppInner {
         leptos_options: leptos_options(bound),
         allowed_origins: AllowedOrigins::for_origin(&origin),
@@ -208,6 +225,7 @@ pub async fn build_state(
         users: Users::new(pool.clone()),
         passwords,
         sessions,
+        mailer,
         pool,
         clock,
         settings,
@@ -266,6 +284,9 @@ fn spawn_session_cleanup(state: AppState) -> JoinHandle<()> {
                     "deleted expired sessions"
                 ),
                 Err(e) => tracing::warn!(error = %e, "could not delete expired sessions"),
+            }
+            if let Err(e) = password_reset::prune_requests(&state).await {
+                tracing::warn!(error = %e, "could not prune reset requests");
             }
         }
     })

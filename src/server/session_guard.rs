@@ -76,7 +76,7 @@ async fn note_ended_session(state: &AppState, auth: &AuthSession, cookie: &str, 
     let Some(ended) = state.sessions.ended(cookie).await else {
         return;
     };
-    match ended.reason {
+    let notice = match ended.reason {
         EndReason::Expired => {
             tracing::info!(
                 event = "session_expired",
@@ -84,10 +84,13 @@ async fn note_ended_session(state: &AppState, auth: &AuthSession, cookie: &str, 
                 client = %client,
                 "request with an expired session"
             );
-            if let Err(e) = flash::set(&auth.session, Flash::SessionExpired).await {
-                tracing::error!(error = %e, "could not leave the expiry notice");
-            }
+            Flash::SessionExpired
         }
+        EndReason::PasswordChanged => Flash::SignedOutPasswordChanged,
+        EndReason::AccountDeleted => return,
+    };
+    if let Err(e) = flash::set(&auth.session, notice).await {
+        tracing::error!(error = %e, "could not leave a notice");
     }
 }
 

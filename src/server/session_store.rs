@@ -62,20 +62,28 @@ pub struct SessionPolicy {
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum EndReason {
     Expired,
+    /// The password changed (or was reset) elsewhere.
+    PasswordChanged,
+    AccountDeleted,
 }
 
 impl EndReason {
+    const ALL: [EndReason; 3] = [
+        EndReason::Expired,
+        EndReason::PasswordChanged,
+        EndReason::AccountDeleted,
+    ];
+
     fn as_str(self) -> &'static str {
         match self {
             EndReason::Expired => "expired",
+            EndReason::PasswordChanged => "password_changed",
+            EndReason::AccountDeleted => "account_deleted",
         }
     }
 
     fn parse(value: &str) -> Option<EndReason> {
-        match value {
-            "expired" => Some(EndReason::Expired),
-            _ => None,
-        }
+        EndReason::ALL.into_iter().find(|r| r.as_str() == value)
     }
 }
 
@@ -176,6 +184,44 @@ impl SessionStore {
             reason: EndReason::parse(&reason)?,
             user_id,
         })
+    }
+
+    /// Ends every session of `user_id` except `keep`, recording why so each
+    /// browser is told on its next request. Returns how many ended.
+    pub async fn end_user_sessions(
+        &self,
+        user_id: i64,
+        keep: Option<Id>,
+        reason: EndReason,
+    ) -> Result<u64, sqlx::Error> {
+        let keep = keep.map(|id| hex(&key_of(&id))).unwrap_or_default();
+        let now = self.inner.clock.unix();
+        let _guard = self.inner.write_lock.lock().await;
+        let mut tx = self.inner.pool.begin().await?;
+        sqlx::query(
+            "INSERT OR IGNORE INTO session_ends (id_hash, user_id, reason, ended_at) \
+             SELECT id_hash, user_id, ?, ? FROM sessions WHERE user_id = ? AND id_hash != ?",
+        )
+        .bind(reason.as_str())
+        .bind(now)
+        .bind(user_id)
+        .bind(&keep)
+        .execute(&mut *tx)
+        .await?;
+        let ended: Vec<String> = sqlx::query_scalar(
+            "DELETE FROM sessions WHERE user_id = ? AND id_hash != ? RETURNING id_hash",
+        )
+        .bind(user_id)
+        .bind(&keep)
+        .fetch_all(&mut *tx)
+        .await?;
+        tx.commit().await?;
+        for id_hash in &ended {
+            if let Some(key) = parse_hex(id_hash) {
+                self.inner.cache.remove(&key);
+            }
+        }
+        Ok(ended.len() as u64)
     }
 
     /// Deletes every expired session (recording why, for signed-in ones) and

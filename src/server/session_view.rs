@@ -2,9 +2,10 @@
 
 use super::{
     clock::format_utc,
-    csrf, flash,
+    csrf, flash, password_reset,
     request::{internal, RequestCtx},
     session_store::{AuthMeta, AUTH_META_KEY},
+    settings::EmailVerification,
     users::User,
 };
 use crate::{
@@ -28,6 +29,10 @@ pub async fn for_page(ctx: &RequestCtx, access: Access) -> Result<SessionView, A
         csrf_token,
         flash: None,
         password_min_length: ctx.state.settings.password_min_length,
+        email_verification_required: ctx.state.settings.email_verification
+            == EmailVerification::Required,
+        reset_pending: access == Access::Anyone
+            && password_reset::is_pending(&ctx.state, session).await,
     };
     if view.redirect_for(access, "/").is_none() {
         view.flash = flash::take(session)
@@ -48,5 +53,6 @@ async fn current_user(ctx: &RequestCtx, user: &User) -> Result<CurrentUser, AppE
         account_created: format_utc(user.created_at),
         session_started: meta.map_or_else(|| "unknown".into(), |m| format_utc(m.authenticated_at)),
         previous_sign_in: user.previous_sign_in_at.map(format_utc),
+        email_verified: user.email_verified_at.is_some(),
     })
 }

@@ -50,7 +50,63 @@ pub struct Settings {
     pub allow_insecure_http: bool,
     /// Base64 secret from `GATEHOUSE_SECRET_KEY`; otherwise one is generated
     /// into the data folder on first run.
-    pub secret_key: Option<String>,
+    pub secret_key: Option<Secret>,
+    /// Whether a new account must confirm its address before using the app.
+    pub email_verification: EmailVerification,
+    /// How long verification and email-change links work (seconds).
+    pub email_verification_ttl_secs: i64,
+    /// How long a password-reset link works (seconds).
+    pub password_reset_ttl_secs: i64,
+    /// Reset emails sent per address per hour, at most.
+    pub password_reset_requests_per_hour: i64,
+    /// How mail leaves the server.
+    pub mail_transport: MailTransport,
+    /// The `From` of every message; empty means `Gatehouse <no-reply@host>`.
+    pub mail_from: String,
+    pub smtp_host: String,
+    pub smtp_port: u16,
+    pub smtp_security: SmtpSecurity,
+    /// From `GATEHOUSE_SMTP_USERNAME` / `GATEHOUSE_SMTP_PASSWORD` only.
+    pub smtp_credentials: Option<(String, Secret)>,
+}
+
+/// A secret from the environment; `Debug` never shows it.
+#[derive(Clone)]
+pub struct Secret(pub String);
+
+impl fmt::Debug for Secret {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str("[redacted]")
+    }
+}
+
+/// `email_verification`: must new accounts confirm their address first?
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum EmailVerification {
+    /// No dashboard until the address is confirmed; signup reveals nothing.
+    Required,
+    /// A banner until confirmed; signup says when an address is taken.
+    Optional,
+}
+
+/// `mail_transport`: where messages go.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum MailTransport {
+    /// `.eml` files in `<data_dir>/outbox/`.
+    File,
+    /// An SMTP server.
+    Smtp,
+    /// The log (development): links are printed.
+    Log,
+}
+
+/// `smtp_security`: how the SMTP connection is protected.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum SmtpSecurity {
+    StartTls,
+    Tls,
+    /// Plain text; only accepted for a server on this machine.
+    None,
 }
 
 impl Default for Settings {
@@ -68,6 +124,16 @@ impl Default for Settings {
             log_level: "info".into(),
             allow_insecure_http: false,
             secret_key: None,
+            email_verification: EmailVerification::Required,
+            email_verification_ttl_secs: 24 * 3600,
+            password_reset_ttl_secs: 30 * 60,
+            password_reset_requests_per_hour: 5,
+            mail_transport: MailTransport::File,
+            mail_from: String::new(),
+            smtp_host: "localhost".into(),
+            smtp_port: 587,
+            smtp_security: SmtpSecurity::StartTls,
+            smtp_credentials: None,
         }
     }
 }
@@ -225,8 +291,6 @@ impl Settings {
                         source_name: format!("environment variable {name}"),
                     },
                 );
-            } else if key == "secret_key" {
-                // Secrets come from the environment only, never from a checked-in file.
             }
         }
         let mut settings = Settings::default();
@@ -295,11 +359,68 @@ impl Settings {
         if let Some(v) = get("allow_insecure_http") {
             settings.allow_insecure_http = boolean(&v, "allow_insecure_http")?;
         }
-        settings.secret_key = env
-            .iter()
-            .find(|(k, _)| k == "GATEHOUSE_SECRET_KEY")
-            .map(|(_, v)| v.clone());
+        if let Some(v) = get("email_verification") {
+            settings.email_verification = parse_with(&v, "email_verification", |s| match s {
+                "required" => Ok(EmailVerification::Required),
+                "optional" => Ok(EmailVerification::Optional),
+                _ => Err("expected \"required\" or \"optional\"".into()),
+            })?;
+        }
+        if let Some(v) = get("email_verification_ttl_secs") {
+            settings.email_verification_ttl_secs =
+                integer(&v, "email_verification_ttl_secs", 60, 30 * 24 * 3600)?;
+        }
+        if let Some(v) = get("password_reset_ttl_secs") {
+            settings.password_reset_ttl_secs =
+                integer(&v, "password_reset_ttl_secs", 60, 24 * 3600)?;
+        }
+        if let Some(v) = get("password_reset_requests_per_hour") {
+            settings.password_reset_requests_per_hour =
+                integer(&v, "password_reset_requests_per_hour", 1, 1000)?;
+        }
+        if let Some(v) = get("mail_transport") {
+            settings.mail_transport = parse_with(&v, "mail_transport", |s| match s {
+                "file" => Ok(MailTransport::File),
+                "smtp" => Ok(MailTransport::Smtp),
+                "log" => Ok(MailTransport::Log),
+                _ => Err("expected \"file\", \"smtp\" or \"log\"".into()),
+            })?;
+        }
+        if let Some(v) = get("mail_from") {
+            let from = string(&v, "mail_from")?;
+            if !from.is_empty() && from.parse::<lettre::message::Mailbox>().is_err() {
+                return Err(error(
+                    "mail_from",
+                    &v,
+                    format!("not a mailbox, got {from:?}"),
+                ));
+            }
+            settings.mail_from = from;
+        }
+        if let Some(v) = get("smtp_host") {
+            settings.smtp_host = string(&v, "smtp_host")?;
+        }
+        if let Some(v) = get("smtp_port") {
+            settings.smtp_port = integer(&v, "smtp_port", 1, 65535)? as u16;
+        }
+        if let Some(v) = get("smtp_security") {
+            settings.smtp_security = parse_with(&v, "smtp_security", |s| match s {
+                "starttls" => Ok(SmtpSecurity::StartTls),
+                "tls" => Ok(SmtpSecurity::Tls),
+                "none" => Ok(SmtpSecurity::None),
+                _ => Err("expected \"starttls\", \"tls\" or \"none\"".into()),
+            })?;
+        }
+        let env_value = |name: &str| env.iter().find(|(k, _)| k == name).map(|(_, v)| v.clone());
+        settings.secret_key = env_value("GATEHOUSE_SECRET_KEY").map(Secret);
+        settings.smtp_credentials = env_value("GATEHOUSE_SMTP_USERNAME").map(|user| {
+            (
+                user,
+                Secret(env_value("GATEHOUSE_SMTP_PASSWORD").unwrap_or_default()),
+            )
+        });
         settings.check_origin_policy()?;
+        settings.check_smtp_policy()?;
         Ok(settings)
     }
 
@@ -315,6 +436,30 @@ impl Settings {
                 message: format!(
                     "{origin} is plain http on a non-local host, so session cookies would travel \
                      unencrypted; use https, or set allow_insecure_http = true to accept that"
+                ),
+            });
+        }
+        Ok(())
+    }
+
+    fn check_smtp_policy(&self) -> Result<(), SettingsError> {
+        let local = Origin {
+            scheme: "http".into(),
+            host: self.smtp_host.clone(),
+            port: None,
+        }
+        .is_loopback();
+        if self.mail_transport == MailTransport::Smtp
+            && self.smtp_security == SmtpSecurity::None
+            && !local
+        {
+            return Err(SettingsError {
+                key: "smtp_security".into(),
+                source_name: "settings".into(),
+                message: format!(
+                    "\"none\" would send mail (with sign-in links) unencrypted to {}; use starttls \
+                     or tls, or a relay on this machine",
+                    self.smtp_host
                 ),
             });
         }
@@ -342,6 +487,15 @@ pub const KEYS: &[&str] = &[
     "password_min_length",
     "log_level",
     "allow_insecure_http",
+    "email_verification",
+    "email_verification_ttl_secs",
+    "password_reset_ttl_secs",
+    "password_reset_requests_per_hour",
+    "mail_transport",
+    "mail_from",
+    "smtp_host",
+    "smtp_port",
+    "smtp_security",
 ];
 
 fn error(key: &str, raw: &Raw, message: String) -> SettingsError {

@@ -3,7 +3,7 @@
 use axum_login::AuthUser;
 
 use super::{
-    accounts::{self, LoginOutcome},
+    accounts::{self, LoginOutcome, Registered},
     csrf, flash,
     request::{internal, RequestCtx},
     session_store::{AuthMeta, AUTH_META_KEY},
@@ -59,6 +59,37 @@ pub async fn start(ctx: &mut RequestCtx, user: &User, kind: SignInKind) -> Resul
         SignInKind::Login => "login_succeeded",
     };
     tracing::info!(event, user_id = user.id, client = %ctx.client, "signed in");
+    Ok(())
+}
+
+/// Logs a signup that did not sign anyone in (verification required).
+pub fn log_signup(ctx: &RequestCtx, registered: &Registered) {
+    match registered {
+        Registered::New(user) => {
+            tracing::info!(event = "signup", user_id = user.id, client = %ctx.client, "account created");
+        }
+        Registered::Existing => {
+            tracing::info!(event = "signup_existing_address", client = %ctx.client, "signup with a taken address");
+        }
+    }
+}
+
+/// Re-keys this session after the password changed: a new session id, the
+/// new security stamp recorded (so this session survives the change that
+/// ended the others), and a new CSRF token.
+pub async fn renew(ctx: &mut RequestCtx, user: &User) -> Result<(), AppError> {
+    let session = ctx.session().clone();
+    session
+        .cycle_id()
+        .await
+        .map_err(|e| internal("cycling the session id", e))?;
+    ctx.auth
+        .login(user)
+        .await
+        .map_err(|e| internal("renewing the sign-in", e))?;
+    csrf::rotate(&session)
+        .await
+        .map_err(|e| internal("rotating the CSRF token", e))?;
     Ok(())
 }
 

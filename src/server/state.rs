@@ -9,6 +9,7 @@ use sqlx::SqlitePool;
 use super::{
     clock::Clock,
     csrf::AllowedOrigins,
+    mail::Mailer,
     passwords::Passwords,
     session_store::SessionStore,
     settings::{Origin, Settings},
@@ -29,6 +30,7 @@ pub struct AppInner {
     pub users: Users,
     pub passwords: Passwords,
     pub sessions: SessionStore,
+    pub mailer: Mailer,
     pub clock: Clock,
     pub leptos_options: LeptosOptions,
 }

@@ -13,7 +13,7 @@ use std::sync::{
 use axum_login::AuthUser;
 use base64::{engine::general_purpose::URL_SAFE_NO_PAD, Engine as _};
 use rand::RngCore;
-use sqlx::SqlitePool;
+use sqlx::{SqliteConnection, SqlitePool};
 
 /// An account as the server sees it. Never sent to the browser: pages get a
 /// [`crate::auth::CurrentUser`].
@@ -26,6 +26,7 @@ pub struct User {
     pub created_at: i64,
     pub last_sign_in_at: Option<i64>,
     pub previous_sign_in_at: Option<i64>,
+    pub email_verified_at: Option<i64>,
 }
 
 impl std::fmt::Debug for User {
@@ -71,6 +72,7 @@ struct UserRow {
     created_at: i64,
     last_sign_in_at: Option<i64>,
     previous_sign_in_at: Option<i64>,
+    email_verified_at: Option<i64>,
 }
 
 impl From<UserRow> for User {
@@ -83,12 +85,13 @@ impl From<UserRow> for User {
             created_at: row.created_at,
             last_sign_in_at: row.last_sign_in_at,
             previous_sign_in_at: row.previous_sign_in_at,
+            email_verified_at: row.email_verified_at,
         }
     }
 }
 
-const COLUMNS: &str =
-    "id, email, password_hash, security_stamp, created_at, last_sign_in_at, previous_sign_in_at";
+const COLUMNS: &str = "id, email, password_hash, security_stamp, created_at, last_sign_in_at, \
+                       previous_sign_in_at, email_verified_at";
 
 /// Access to accounts.
 #[derive(Clone)]
@@ -196,6 +199,117 @@ impl Users {
             id,
         )
         .await
+    }
+
+    /// Creates an account unless the canonical email exists (then `None`).
+    /// The UNIQUE constraint decides, so concurrent signups cannot both win.
+    pub async fn insert_if_absent(
+        conn: &mut SqliteConnection,
+        email: &str,
+        password_hash: &str,
+        now: i64,
+    ) -> Result<Option<User>, UserError> {
+        let sql = format!(
+            "INSERT INTO users (email, password_hash, security_stamp, created_at) \
+             VALUES (?, ?, ?, ?) ON CONFLICT (email) DO NOTHING RETURNING {COLUMNS}"
+        );
+        let row: Option<UserRow> = sqlx::query_as(&sql)
+            .bind(email)
+            .bind(password_hash)
+            .bind(new_security_stamp())
+            .bind(now)
+            .fetch_optional(conn)
+            .await?;
+        Ok(row.map(User::from))
+    }
+
+    /// Looks an account up by canonical email inside a transaction.
+    pub async fn by_email_in(
+        conn: &mut SqliteConnection,
+        email: &str,
+    ) -> Result<Option<User>, UserError> {
+        let sql = format!("SELECT {COLUMNS} FROM users WHERE email = ?");
+        let row: Option<UserRow> = sqlx::query_as(&sql)
+            .bind(email)
+            .fetch_optional(conn)
+            .await?;
+        Ok(row.map(User::from))
+    }
+
+    /// Looks an account up by id inside a transaction (no cache).
+    pub async fn by_id_in(conn: &mut SqliteConnection, id: i64) -> Result<Option<User>, UserError> {
+        let sql = format!("SELECT {COLUMNS} FROM users WHERE id = ?");
+        let row: Option<UserRow> = sqlx::query_as(&sql).bind(id).fetch_optional(conn).await?;
+        Ok(row.map(User::from))
+    }
+
+    /// Records that the address was confirmed (first time only).
+    pub async fn mark_verified(
+        conn: &mut SqliteConnection,
+        id: i64,
+        now: i64,
+    ) -> Result<(), UserError> {
+        sqlx::query(
+            "UPDATE users SET email_verified_at = COALESCE(email_verified_at, ?) WHERE id = ?",
+        )
+        .bind(now)
+        .bind(id)
+        .execute(conn)
+        .await?;
+        Ok(())
+    }
+
+    /// Sets a new password hash and a new security stamp, which ends every
+    /// session that recorded the old stamp.
+    pub async fn set_password(
+        conn: &mut SqliteConnection,
+        id: i64,
+        password_hash: &str,
+    ) -> Result<(), UserError> {
+        sqlx::query("UPDATE users SET password_hash = ?, security_stamp = ? WHERE id = ?")
+            .bind(password_hash)
+            .bind(new_security_stamp())
+            .bind(id)
+            .execute(conn)
+            .await?;
+        Ok(())
+    }
+
+    /// Changes the address (already confirmed by its owner).
+    pub async fn set_email(
+        conn: &mut SqliteConnection,
+        id: i64,
+        email: &str,
+        now: i64,
+    ) -> Result<(), UserError> {
+        sqlx::query("UPDATE users SET email = ?, email_verified_at = ? WHERE id = ?")
+            .bind(email)
+            .bind(now)
+            .bind(id)
+            .execute(conn)
+            .await
+            .map_err(|e| match &e {
+                sqlx::Error::Database(db) if db.is_unique_violation() => UserError::EmailTaken,
+                _ => UserError::Database(e),
+            })?;
+        Ok(())
+    }
+
+    /// Deletes an account; its sessions and tokens go with it (foreign keys).
+    pub async fn delete(conn: &mut SqliteConnection, id: i64) -> Result<(), UserError> {
+        sqlx::query("DELETE FROM users WHERE id = ?")
+            .bind(id)
+            .execute(conn)
+            .await?;
+        Ok(())
+    }
+
+    /// Forgets a cached account. A transaction that changes one calls this
+    /// before it starts and after it commits, so no read in between can
+    /// leave the old row cached.
+    pub fn invalidate(&self, id: i64) {
+        self.generation.fetch_add(1, Ordering::AcqRel);
+        self.cache.remove(&id);
     }
 
     async fn write<'q>(

@@ -69,6 +69,8 @@ async fn auth_events_are_logged_without_secrets() {
         .env("GATEHOUSE_SITE_ADDR", "127.0.0.1:0")
         .env("GATEHOUSE_DATA_DIR", &data_dir)
         .env("GATEHOUSE_BCRYPT_COST", "10")
+        .env("GATEHOUSE_EMAIL_VERIFICATION", "optional")
+        .env("GATEHOUSE_MAIL_TRANSPORT", "log")
         .env("NO_COLOR", "1")
         .stdout(Stdio::piped())
         .stderr(Stdio::piped())

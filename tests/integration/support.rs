@@ -49,6 +49,12 @@ pub fn test_settings(data_dir: PathBuf) -> Settings {
     }
 }
 
+/// Starts a server where signup signs in at once (verification optional).
+pub async fn spawn_optional_verification() -> TestApp {
+    spawn_with(|s| s.email_verification = gatehouse::server::settings::EmailVerification::Optional)
+        .await
+}
+
 /// Starts a server with the default test settings.
 pub async fn spawn_app() -> TestApp {
     spawn_with(|_| {}).await
@@ -82,13 +88,69 @@ impl TestApp {
         Browser::new(&self.base)
     }
 
-    /// A browser that has signed up `email` and is signed in.
+    /// A browser that has signed up `email`, confirmed the address from the
+    /// outbox, and signed in.
     pub async fn signed_up(&self, email: &str) -> Browser {
         let browser = self.browser();
         let response = browser.signup(email, PASSWORD).await;
         assert_eq!(response.status(), 302, "signup should redirect");
-        assert_eq!(location(&response), "/dashboard");
+        assert_eq!(location(&response), "/check-email");
+        let canonical = gatehouse::auth::validation::canonical_email(email);
+        let link = self.link_in_mail(&canonical, "verify_email").await;
+        let response = browser.get(&link).await;
+        assert_eq!(location(&response), "/login?notice=email_verified");
+        let response = browser.login(email, PASSWORD).await;
+        assert_eq!(
+            location(&response),
+            "/dashboard",
+            "login after verification"
+        );
         browser
+    }
+
+    /// Waits for a message of `kind` (e.g. `verify_email`) to `to` to be
+    /// delivered to the outbox, and returns the newest such message.
+    pub async fn mail(&self, to: &str, kind: &str) -> OutboxMail {
+        let mut deliveries = self.state().mailer.deliveries();
+        loop {
+            if let Some(mail) = self
+                .outbox()
+                .into_iter()
+                .rev()
+                .find(|m| m.to == to && m.kind == kind)
+            {
+                return mail;
+            }
+            tokio::time::timeout(std::time::Duration::from_secs(10), deliveries.changed())
+                .await
+                .unwrap_or_else(|_| panic!("no {kind} mail to {to} was delivered"))
+                .unwrap();
+        }
+    }
+
+    /// The path and query of the link in the newest `kind` mail to `to`.
+    pub async fn link_in_mail(&self, to: &str, kind: &str) -> String {
+        let mail = self.mail(to, kind).await;
+        let start = mail
+            .text
+            .find(&self.base)
+            .unwrap_or_else(|| panic!("no link to {} in {}", self.base, mail.text))
+            + self.base.len();
+        mail.text[start..]
+            .split_whitespace()
+            .next()
+            .unwrap()
+            .to_owned()
+    }
+
+    /// Every delivered message, oldest first.
+    pub fn outbox(&self) -> Vec<OutboxMail> {
+        let Ok(entries) = std::fs::read_dir(self.data_dir.join("outbox")) else {
+            return Vec::new();
+        };
+        let mut names: Vec<PathBuf> = entries.filter_map(|e| e.ok().map(|e| e.path())).collect();
+        names.sort();
+        names.iter().map(|path| OutboxMail::read(path)).collect()
     }
 
     /// Number of accounts in the database.
@@ -109,6 +171,40 @@ impl TestApp {
 
     pub async fn stop(self) {
         self.server.stop().await;
+    }
+}
+
+/// A delivered message, read back from its `.eml` file.
+#[derive(Debug, Clone)]
+pub struct OutboxMail {
+    pub kind: String,
+    pub to: String,
+    pub subject: String,
+    /// The whole message with quoted-printable soft breaks undone.
+    pub text: String,
+}
+
+impl OutboxMail {
+    fn read(path: &std::path::Path) -> OutboxMail {
+        let raw = std::fs::read_to_string(path).unwrap();
+        let text = raw.replace("=\r\n", "").replace("=3D", "=");
+        let header = |name: &str| {
+            raw.lines()
+                .find_map(|line| line.strip_prefix(name))
+                .unwrap_or_default()
+                .trim()
+                .to_owned()
+        };
+        let stem = path.file_stem().unwrap().to_string_lossy().into_owned();
+        OutboxMail {
+            kind: stem
+                .split_once('-')
+                .map(|(_, kind)| kind.to_owned())
+                .unwrap_or_default(),
+            to: header("To: "),
+            subject: header("Subject: "),
+            text,
+        }
     }
 }
 

@@ -2,7 +2,7 @@
 
 use leptos::prelude::*;
 
-use crate::error::AppError;
+use crate::error::{AppError, Field};
 
 /// The hidden per-session CSRF token every form posts back.
 #[component]
@@ -97,4 +97,52 @@ pub fn LiveInput(
             <FieldMessage id message/>
         </div>
     }
+}
+
+/// The message a live-validated field shows: the browser's own check once
+/// the user has edited and left the field, otherwise the server's last
+/// answer for `field` (until the user edits it again).
+pub fn field_message(
+    state: FieldState,
+    field: Field,
+    server_error: Signal<Option<AppError>>,
+    check: impl Fn() -> Result<(), String> + Send + Sync + 'static,
+) -> Signal<Option<String>> {
+    Signal::derive(move || {
+        let live = (state.touched.get() && state.edited.get())
+            .then(|| check().err())
+            .flatten();
+        live.or_else(|| {
+            (!state.edited.get())
+                .then(|| server_error.get().and_then(|e| e.field(field)))
+                .flatten()
+        })
+    })
+}
+
+/// Makes the server's messages current again whenever it answers `action`.
+pub fn on_server_answer<S>(action: ServerAction<S>, fields: Vec<FieldState>)
+where
+    S: leptos::server_fn::ServerFn + Send + Sync + Clone + 'static,
+    S::Output: Send + Sync + 'static,
+    S::Error: Send + Sync + 'static,
+{
+    Effect::new(move |_| {
+        if action.version().get() == 0 {
+            return;
+        }
+        for field in &fields {
+            field.edited.set(false);
+            field.touched.set(true);
+        }
+    });
+}
+
+/// The error of the last answer to `action`, if it failed.
+pub fn action_error<S>(action: ServerAction<S>) -> Signal<Option<AppError>>
+where
+    S: leptos::server_fn::ServerFn<Error = AppError> + Send + Sync + Clone + 'static,
+    S::Output: Clone + Send + Sync + 'static,
+{
+    Signal::derive(move || action.value().get().and_then(|r| r.err()))
 }

@@ -2,8 +2,13 @@
 
 mod form;
 mod nav;
+mod new_password;
 mod page;
 
-pub use form::{CsrfField, FieldMessage, FieldState, FormAlert, LiveInput, SubmitButton};
+pub use form::{
+    action_error, field_message, on_server_answer, CsrfField, FieldMessage, FieldState, FormAlert,
+    LiveInput, SubmitButton,
+};
 pub use nav::Nav;
+pub use new_password::{NewPasswordInputs, PasswordHint};
 pub use page::Page;

@@ -3,7 +3,7 @@
 use leptos::prelude::*;
 use leptos_router::components::A;
 
-use super::{CsrfField, FormAlert};
+use super::{action_error, CsrfField, FormAlert};
 use crate::auth::{api::Logout, SessionView};
 
 /// The header shown on every page.
@@ -12,6 +12,7 @@ pub fn Nav(session: SessionView) -> impl IntoView {
     let links = match session.user {
         Some(user) => view! {
             <A href="/dashboard">"Dashboard"</A>
+            <A href="/settings">"Settings"</A>
             <span class="signed-in-as" data-testid="nav-email">{user.email}</span>
             <LogoutForm csrf_token=session.csrf_token/>
         }
@@ -38,7 +39,7 @@ pub fn Nav(session: SessionView) -> impl IntoView {
 fn LogoutForm(csrf_token: String) -> impl IntoView {
     let logout = ServerAction::<Logout>::new();
     let pending = logout.pending();
-    let error = Signal::derive(move || logout.value().get().and_then(|r| r.err()));
+    let error = action_error(logout);
     view! {
         <ActionForm action=logout attr:class="logout-form">
             <CsrfField token=csrf_token/>

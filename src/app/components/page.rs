@@ -9,8 +9,11 @@ use leptos::prelude::*;
 use leptos_meta::Title;
 use leptos_router::{components::Redirect, hooks::use_location, NavigateOptions};
 
-use super::Nav;
-use crate::auth::{api::get_session, Access, Flash, SessionView};
+use super::{CsrfField, Nav};
+use crate::auth::{
+    api::{get_session, ResendVerification},
+    Access, Flash, SessionView,
+};
 
 /// What a page renders once its session is known. Boxed, so the frame below
 /// is compiled once rather than once per page (it keeps the bundle small).
@@ -64,8 +67,16 @@ pub fn Page(title: &'static str, access: Access, #[prop(into)] render: RenderFn)
                                         .and_then(|n| Flash::from_param(&n))
                                 })
                                 .map(|f| f.message());
+                            let unconfirmed = view
+                                .user
+                                .as_ref()
+                                .filter(|u| !u.email_verified && !view.email_verification_required)
+                                .map(|u| u.email.clone());
                             view! {
                                 <Nav session=view.clone()/>
+                                {unconfirmed.map(|email| view! {
+                                    <ConfirmBanner email csrf_token=view.csrf_token.clone()/>
+                                })}
                                 <main class="page">
                                     {flash.map(|message| view! {
                                         <p class="notice" role="status" data-testid="flash">{message}</p>
@@ -93,5 +104,24 @@ fn current_path(pathname: String, search: String) -> String {
         pathname
     } else {
         format!("{pathname}?{search}")
+    }
+}
+
+/// Asks an account with an unconfirmed address to confirm it (when
+/// confirmation is optional; otherwise such accounts see only the
+/// confirmation page).
+#[component]
+fn ConfirmBanner(email: String, csrf_token: String) -> impl IntoView {
+    let resend = ServerAction::<ResendVerification>::new();
+    view! {
+        <div class="banner" role="status">
+            <span>"Please confirm your email address: we sent a link to " <strong>{email}</strong> "."</span>
+            <ActionForm action=resend attr:class="inline-form">
+                <CsrfField token=csrf_token/>
+                <button type="submit" class="link-button" disabled=move || resend.pending().get()>
+                    "Resend verification email"
+                </button>
+            </ActionForm>
+        </div>
     }
 }

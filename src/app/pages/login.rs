@@ -4,7 +4,7 @@ use leptos::prelude::*;
 use leptos_router::{components::A, hooks::use_query_map};
 
 use crate::{
-    app::components::{CsrfField, FormAlert, Page, SubmitButton},
+    app::components::{action_error, CsrfField, FormAlert, Page, SubmitButton},
     auth::{api::Login, Access, SessionView},
 };
 
@@ -17,7 +17,7 @@ pub fn LoginPage() -> impl IntoView {
     view! {
         <Page title="Log in" access=Access::GuestOnly render=move |session: SessionView| {
             let next = query.read_untracked().get("next").unwrap_or_default();
-            let error = Signal::derive(move || login.value().get().and_then(|r| r.err()));
+            let error = action_error(login);
             view! {
                 <div class="card">
                     <h1>"Log in"</h1>
@@ -29,7 +29,10 @@ pub fn LoginPage() -> impl IntoView {
                             <input id="email" name="email" type="email" autocomplete="username" required/>
                         </div>
                         <div class="field">
-                            <label for="password">"Password"</label>
+                            <div class="label-row">
+                                <label for="password">"Password"</label>
+                                <A href="/forgot-password">"Forgot password?"</A>
+                            </div>
                             <input id="password" name="password" type="password" autocomplete="current-password" required/>
                         </div>
                         <FormAlert error/>

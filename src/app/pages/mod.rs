@@ -1,13 +1,23 @@
 //! One module per route.
 
+mod check_email;
 mod dashboard;
+mod forgot_password;
 mod home;
 mod login;
 mod not_found;
+mod reset_password;
+mod settings;
 mod signup;
+mod verify_email;
 
+pub use check_email::CheckEmailPage;
 pub use dashboard::DashboardPage;
+pub use forgot_password::ForgotPasswordPage;
 pub use home::HomePage;
 pub use login::LoginPage;
 pub use not_found::NotFound;
+pub use reset_password::ResetPasswordPage;
+pub use settings::SettingsPage;
 pub use signup::SignupPage;
+pub use verify_email::VerifyEmailPage;

@@ -1,0 +1,59 @@
+//! The "New password" and "Confirm new password" pair, checked live with
+//! the same rules as the server, with a strength hint.
+
+use leptos::prelude::*;
+
+use super::{field_message, FieldState, LiveInput};
+use crate::{
+    auth::validation::{check_confirmation, check_password, estimate_strength, nfkc},
+    error::{AppError, Field},
+};
+
+/// The two fields; `email` is the account's address (a password may not
+/// contain it).
+#[component]
+pub fn NewPasswordInputs(
+    password: FieldState,
+    confirm: FieldState,
+    min_chars: usize,
+    #[prop(into)] email: Signal<String>,
+    server_error: Signal<Option<AppError>>,
+) -> impl IntoView {
+    let password_message = field_message(password, Field::NewPassword, server_error, move || {
+        check_password(&nfkc(&password.value.get()), &email.get(), min_chars)
+    });
+    let confirm_message = field_message(
+        confirm,
+        Field::ConfirmNewPassword,
+        server_error,
+        move || check_confirmation(&nfkc(&password.value.get()), &nfkc(&confirm.value.get())),
+    );
+    view! {
+        <LiveInput id="new_password" label="New password" input_type="password" autocomplete="new-password"
+            state=password message=password_message>
+            <PasswordHint min_chars password/>
+        </LiveInput>
+        <LiveInput id="confirm_new_password" label="Confirm new password" input_type="password"
+            autocomplete="new-password" state=confirm message=confirm_message/>
+    }
+}
+
+/// The length rule and a live strength meter for a new password.
+#[component]
+pub fn PasswordHint(min_chars: usize, password: FieldState) -> impl IntoView {
+    let strength = move || {
+        let pw = password.value.get();
+        (!pw.is_empty()).then(|| estimate_strength(&nfkc(&pw), min_chars))
+    };
+    view! {
+        <p class="hint">
+            {format!("At least {min_chars} characters. Spaces and any characters are welcome; a few unrelated words work well.")}
+        </p>
+        {move || strength().map(|s| view! {
+            <p class="strength" data-level=s.level() aria-live="polite" data-testid="strength">
+                <span class="meter" aria-hidden="true"><span></span></span>
+                {format!("Strength: {}", s.label())}
+            </p>
+        })}
+    }
+}

@@ -1,0 +1,214 @@
+//! What a signed-in user can change: password, email address, or the
+//! account itself. Each needs the current password.
+
+use tower_sessions::session::Id;
+
+use super::{
+    accounts::AccountError,
+    mail::Mail,
+    password_reset::check_new_password,
+    session_store::EndReason,
+    state::AppState,
+    tokens::{self, TokenKind},
+    users::{User, UserError, Users},
+};
+use crate::{
+    auth::validation::{canonical_email, check_email, nfkc},
+    error::{AppError, Field, FieldErrors},
+};
+
+/// Fails unless `password` is the user's current password.
+pub async fn require_password(
+    state: &AppState,
+    user: &User,
+    password: &str,
+) -> Result<(), AppError> {
+    let verification = state
+        .passwords
+        .verify(password.to_owned(), Some(user.password_hash.clone()))
+        .await
+        .map_err(|e| AppError::from(AccountError::from(e)))?;
+    if verification.matches {
+        Ok(())
+    } else {
+        tracing::info!(event = "reauthentication_failed", user_id = user.id);
+        Err(AccountError::WrongPassword.into())
+    }
+}
+
+/// Sets a new password and ends every session of the account except
+/// `keep` (the caller's, which it then re-keys). Returns the updated user.
+pub async fn change_password(
+    state: &AppState,
+    user: &User,
+    current: &str,
+    new_password: &str,
+    confirmation: &str,
+    keep: Option<Id>,
+) -> Result<User, AppError> {
+    require_password(state, user, current).await?;
+    let password = nfkc(new_password);
+    check_new_password(state, &password, &nfkc(confirmation), &user.email)?;
+    let hash = state
+        .passwords
+        .hash(password)
+        .await
+        .map_err(|e| AppError::from(AccountError::from(e)))?;
+    state.users.invalidate(user.id);
+    let result: Result<(), AccountError> = async {
+        let mut tx = state.pool.begin().await?;
+        Users::set_password(&mut tx, user.id, &hash).await?;
+        tokens::revoke(&mut tx, user.id, &[TokenKind::ResetPassword]).await?;
+        state
+            .mailer
+            .queue_in(&mut tx, &Mail::PasswordChanged, &user.email)
+            .await?;
+        tx.commit().await?;
+        Ok(())
+    }
+    .await;
+    state.users.invalidate(user.id);
+    result?;
+    state.mailer.wake();
+    end_other_sessions(state, user.id, keep).await;
+    tracing::info!(event = "password_changed", user_id = user.id);
+    fresh(state, user.id).await
+}
+
+async fn end_other_sessions(state: &AppState, user_id: i64, keep: Option<Id>) {
+    if let Err(e) = state
+        .sessions
+        .end_user_sessions(user_id, keep, EndReason::PasswordChanged)
+        .await
+    {
+        tracing::error!(error = %e, user_id, "could not end the other sessions");
+    }
+}
+
+async fn fresh(state: &AppState, user_id: i64) -> Result<User, AppError> {
+    state
+        .users
+        .by_id(user_id)
+        .await
+        .map_err(|e| AppError::from(AccountError::from(e)))?
+        .ok_or(AppError::Unauthorized)
+}
+
+/// Starts an email change: a confirmation link to the new address (which
+/// becomes active only when followed) and a notice to the current one. An
+/// address that belongs to another account gets a notice instead of a link,
+/// and the answer is the same.
+pub async fn request_email_change(
+    state: &AppState,
+    user: &User,
+    current: &str,
+    new_email: &str,
+) -> Result<(), AppError> {
+    require_password(state, user, current).await?;
+    let new_email = canonical_email(new_email);
+    let mut errors = FieldErrors::default();
+    if let Err(message) = check_email(&new_email) {
+        errors.add(Field::NewEmail, message);
+    } else if new_email == user.email {
+        errors.add(Field::NewEmail, "That is already your address.");
+    }
+    errors.into_result()?;
+    let result: Result<(), AccountError> = async {
+        let now = state.clock.unix();
+        let mut tx = state.pool.begin().await?;
+        if Users::by_email_in(&mut tx, &new_email).await?.is_some() {
+            state
+                .mailer
+                .queue_in(&mut tx, &Mail::EmailInUse, &new_email)
+                .await?;
+        } else {
+            tokens::revoke(&mut tx, user.id, &[TokenKind::ChangeEmail]).await?;
+            let ttl_secs = state.settings.email_verification_ttl_secs;
+            let token = tokens::issue(
+                &mut tx,
+                user.id,
+                TokenKind::ChangeEmail,
+                Some(&new_email),
+                now,
+                ttl_secs,
+            )
+            .await?;
+            let link = state.mailer.link(&format!("/confirm-email?token={token}"));
+            let mail = Mail::ConfirmNewEmail {
+                link,
+                new_email: new_email.clone(),
+                ttl_secs,
+            };
+            state.mailer.queue_in(&mut tx, &mail, &new_email).await?;
+        }
+        let notice = Mail::EmailChangeRequested {
+            new_email: new_email.clone(),
+        };
+        state.mailer.queue_in(&mut tx, &notice, &user.email).await?;
+        tx.commit().await?;
+        Ok(())
+    }
+    .await;
+    result?;
+    state.mailer.wake();
+    tracing::info!(event = "email_change_requested", user_id = user.id);
+    Ok(())
+}
+
+/// Follows an email-change link. Returns the account, or `None` when the
+/// link is unknown, used, expired, or its address was taken meanwhile.
+pub async fn confirm_email_change(
+    state: &AppState,
+    token: &str,
+) -> Result<Option<User>, AccountError> {
+    let now = state.clock.unix();
+    let mut tx = state.pool.begin().await?;
+    let Some(redeemed) =
+        tokens::redeem(&mut tx, &tokens::hash(token), TokenKind::ChangeEmail, now).await?
+    else {
+        return Ok(None);
+    };
+    let Some(new_email) = redeemed.payload else {
+        return Ok(None);
+    };
+    state.users.invalidate(redeemed.user_id);
+    match Users::set_email(&mut tx, redeemed.user_id, &new_email, now).await {
+        Ok(()) => {}
+        Err(UserError::EmailTaken) => {
+            tx.commit().await?; // the token stays used
+            return Ok(None);
+        }
+        Err(e) => return Err(e.into()),
+    }
+    let user = Users::by_id_in(&mut tx, redeemed.user_id).await?;
+    tx.commit().await?;
+    state.users.invalidate(redeemed.user_id);
+    tracing::info!(event = "email_changed", user_id = redeemed.user_id);
+    Ok(user)
+}
+
+/// Deletes the account: the user, their sessions and tokens go in one
+/// transaction (foreign keys cascade), with a goodbye message queued in it.
+pub async fn delete_account(state: &AppState, user: &User, current: &str) -> Result<(), AppError> {
+    require_password(state, user, current).await?;
+    state.users.invalidate(user.id);
+    let result: Result<(), AccountError> = async {
+        let mut tx = state.pool.begin().await?;
+        state
+            .mailer
+            .queue_in(&mut tx, &Mail::AccountDeleted, &user.email)
+            .await?;
+        Users::delete(&mut tx, user.id).await?;
+        tx.commit().await?;
+        Ok(())
+    }
+    .await;
+    state.users.invalidate(user.id);
+    result?;
+    state.mailer.wake();
+    // The rows are gone with the user; this drops any cached copies and
+    // tells the other devices why on their next request.
+    end_other_sessions(state, user.id, None).await;
+    tracing::info!(event = "account_deleted", user_id = user.id);
+    Ok(())
+}

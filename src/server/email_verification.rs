@@ -1,0 +1,56 @@
+//! Confirming that an account's address is really its owner's.
+
+use super::{
+    accounts::{queue_verification, AccountError},
+    state::AppState,
+    tokens::{self, TokenKind},
+    users::{User, Users},
+};
+
+/// A new link is sent at most this often per account.
+const RESEND_INTERVAL_SECS: i64 = 60;
+
+/// Uses a verification link. Returns the account it confirmed, or `None`
+/// when the link is unknown, used or expired.
+pub async fn confirm(state: &AppState, token: &str) -> Result<Option<User>, AccountError> {
+    let now = state.clock.unix();
+    let mut tx = state.pool.begin().await?;
+    let Some(redeemed) =
+        tokens::redeem(&mut tx, &tokens::hash(token), TokenKind::VerifyEmail, now).await?
+    else {
+        return Ok(None);
+    };
+    state.users.invalidate(redeemed.user_id);
+    Users::mark_verified(&mut tx, redeemed.user_id, now).await?;
+    let user = Users::by_id_in(&mut tx, redeemed.user_id).await?;
+    tx.commit().await?;
+    state.users.invalidate(redeemed.user_id);
+    if let Some(user) = &user {
+        tracing::info!(event = "email_verified", user_id = user.id);
+    }
+    Ok(user)
+}
+
+/// Sends a fresh link to an unconfirmed account, unless one went out in the
+/// last minute (then quietly does nothing: the answer is the same).
+pub async fn resend(state: &AppState, user: &User) -> Result<(), AccountError> {
+    if user.email_verified_at.is_some() {
+        return Ok(());
+    }
+    let now = state.clock.unix();
+    let mut tx = state.pool.begin().await?;
+    let recent: Option<i64> = sqlx::query_scalar(
+        "SELECT 1 FROM tokens WHERE user_id = ? AND kind = 'verify_email' AND created_at > ?",
+    )
+    .bind(user.id)
+    .bind(now - RESEND_INTERVAL_SECS)
+    .fetch_optional(&mut *tx)
+    .await?;
+    if recent.is_none() {
+        queue_verification(state, &mut tx, user).await?;
+        tracing::info!(event = "verification_sent", user_id = user.id);
+    }
+    tx.commit().await?;
+    state.mailer.wake();
+    Ok(())
+}

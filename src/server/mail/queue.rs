@@ -1,0 +1,165 @@
+//! The persisted mail queue.
+
+use std::sync::Arc;
+
+use sqlx::{SqliteConnection, SqlitePool};
+use tokio::sync::{watch, Notify};
+
+use super::{Mail, Outgoing};
+use crate::server::clock::Clock;
+
+/// Puts messages in the queue and wakes the delivery worker.
+#[derive(Clone)]
+pub struct Mailer {
+    pool: SqlitePool,
+    clock: Clock,
+    origin: String,
+    wake: Arc<Notify>,
+    delivered: Arc<watch::Sender<u64>>,
+}
+
+/// A queued message the worker should deliver now.
+#[derive(Debug, Clone, sqlx::FromRow)]
+pub struct Queued {
+    pub id: i64,
+    pub kind: String,
+    pub to_address: String,
+    pub subject: String,
+    pub text_body: String,
+    pub html_body: String,
+    pub attempts: i64,
+}
+
+impl Mailer {
+    /// `origin` is the configured public origin every link is built from.
+    pub fn new(pool: SqlitePool, clock: Clock, origin: String) -> Mailer {
+        Mailer {
+            pool,
+            clock,
+            origin,
+            wake: Arc::new(Notify::new()),
+            delivered: Arc::new(watch::Sender::new(0)),
+        }
+    }
+
+    /// The configured public origin, e.g. `https://gatehouse.example`.
+    pub fn origin(&self) -> &str {
+        &self.origin
+    }
+
+    /// An absolute link to `path` on the public origin.
+    pub fn link(&self, path: &str) -> String {
+        format!("{}{path}", self.origin)
+    }
+
+    /// Renders and queues a message on its own.
+    pub async fn send(&self, mail: &Mail, to: &str) -> Result<(), sqlx::Error> {
+        let mut conn = self.pool.acquire().await?;
+        self.queue_in(&mut conn, mail, to).await?;
+        self.wake();
+        Ok(())
+    }
+
+    /// Renders and queues a message inside the caller's transaction, so it
+    /// exists exactly when the change it announces does. Call [`Mailer::wake`]
+    /// after committing.
+    pub async fn queue_in(
+        &self,
+        conn: &mut SqliteConnection,
+        mail: &Mail,
+        to: &str,
+    ) -> Result<(), sqlx::Error> {
+        let Outgoing {
+            kind,
+            to,
+            subject,
+            text,
+            html,
+        } = mail.render(to, &self.origin);
+        let now = self.clock.unix();
+        sqlx::query(
+            "INSERT INTO mail_queue (kind, to_address, subject, text_body, html_body, next_attempt_at, created_at) \
+             VALUES (?, ?, ?, ?, ?, ?, ?)",
+        )
+        .bind(kind)
+        .bind(to)
+        .bind(subject)
+        .bind(text)
+        .bind(html)
+        .bind(now)
+        .bind(now)
+        .execute(conn)
+        .await?;
+        Ok(())
+    }
+
+    /// Tells the worker there is something to send.
+    pub fn wake(&self) {
+        self.wake.notify_one();
+    }
+
+    /// A count of delivered messages that changes with each delivery, so a
+    /// caller (a test, a health check) can wait for mail without polling.
+    pub fn deliveries(&self) -> watch::Receiver<u64> {
+        self.delivered.subscribe()
+    }
+
+    pub(super) async fn woken(&self) {
+        self.wake.notified().await;
+    }
+
+    /// Up to `limit` messages whose time has come, oldest first.
+    pub(super) async fn due(&self, limit: i64) -> Result<Vec<Queued>, sqlx::Error> {
+        sqlx::query_as(
+            "SELECT id, kind, to_address, subject, text_body, html_body, attempts FROM mail_queue \
+             WHERE sent_at IS NULL AND next_attempt_at <= ? ORDER BY id LIMIT ?",
+        )
+        .bind(self.clock.unix())
+        .bind(limit)
+        .fetch_all(&self.pool)
+        .await
+    }
+
+    /// Seconds until the next undelivered message is due, if any is waiting.
+    pub(super) async fn seconds_to_next(&self) -> Result<Option<i64>, sqlx::Error> {
+        let next: Option<i64> =
+            sqlx::query_scalar("SELECT MIN(next_attempt_at) FROM mail_queue WHERE sent_at IS NULL")
+                .fetch_one(&self.pool)
+                .await?;
+        Ok(next.map(|at| (at - self.clock.unix()).max(0)))
+    }
+
+    /// Delivered: keep the record, drop the body (it may hold a live link).
+    pub(super) async fn mark_sent(&self, id: i64) -> Result<(), sqlx::Error> {
+        sqlx::query(
+            "UPDATE mail_queue SET sent_at = ?, text_body = '', html_body = '', last_error = NULL \
+             WHERE id = ?",
+        )
+        .bind(self.clock.unix())
+        .bind(id)
+        .execute(&self.pool)
+        .await?;
+        self.delivered.send_modify(|count| *count += 1);
+        Ok(())
+    }
+
+    /// Not delivered: try again after a delay that doubles, up to an hour.
+    pub(super) async fn mark_failed(
+        &self,
+        message: &Queued,
+        error: &str,
+    ) -> Result<i64, sqlx::Error> {
+        let attempts = message.attempts + 1;
+        let delay = (60_i64 << (attempts - 1).clamp(0, 6)).min(3600);
+        sqlx::query(
+            "UPDATE mail_queue SET attempts = ?, next_attempt_at = ?, last_error = ? WHERE id = ?",
+        )
+        .bind(attempts)
+        .bind(self.clock.unix() + delay)
+        .bind(error.chars().take(500).collect::<String>())
+        .bind(message.id)
+        .execute(&self.pool)
+        .await?;
+        Ok(delay)
+    }
+}
