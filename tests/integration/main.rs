@@ -4,15 +4,20 @@
 //! attacker would.
 #![cfg(feature = "ssr")]
 
+mod smtp_server;
 mod support;
 
+mod account_settings;
 mod bad_input;
 mod csrf;
 mod headers;
 mod login;
 mod logout;
+mod mail;
 mod operations;
 mod pages;
+mod password_reset;
 mod passwords;
 mod sessions;
 mod signup;
+mod verification;

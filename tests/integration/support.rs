@@ -111,7 +111,7 @@ impl TestApp {
     /// Waits for a message of `kind` (e.g. `verify_email`) to `to` to be
     /// delivered to the outbox, and returns the newest such message.
     pub async fn mail(&self, to: &str, kind: &str) -> OutboxMail {
-        let mut deliveries = self.state().mailer.deliveries();
+        let mut deliveries = self.state().mailer.activity();
         loop {
             if let Some(mail) = self
                 .outbox()

@@ -15,7 +15,14 @@ pub struct Mailer {
     clock: Clock,
     origin: String,
     wake: Arc<Notify>,
-    delivered: Arc<watch::Sender<u64>>,
+    activity: Arc<watch::Sender<MailActivity>>,
+}
+
+/// Delivery attempts so far.
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
+pub struct MailActivity {
+    pub delivered: u64,
+    pub failed: u64,
 }
 
 /// A queued message the worker should deliver now.
@@ -38,7 +45,7 @@ impl Mailer {
             clock,
             origin,
             wake: Arc::new(Notify::new()),
-            delivered: Arc::new(watch::Sender::new(0)),
+            activity: Arc::new(watch::Sender::new(MailActivity::default())),
         }
     }
 
@@ -98,10 +105,10 @@ impl Mailer {
         self.wake.notify_one();
     }
 
-    /// A count of delivered messages that changes with each delivery, so a
-    /// caller (a test, a health check) can wait for mail without polling.
-    pub fn deliveries(&self) -> watch::Receiver<u64> {
-        self.delivered.subscribe()
+    /// Delivery counts that change with each attempt, so a caller (a test,
+    /// a health check) can wait for mail without polling.
+    pub fn activity(&self) -> watch::Receiver<MailActivity> {
+        self.activity.subscribe()
     }
 
     pub(super) async fn woken(&self) {
@@ -139,7 +146,7 @@ impl Mailer {
         .bind(id)
         .execute(&self.pool)
         .await?;
-        self.delivered.send_modify(|count| *count += 1);
+        self.activity.send_modify(|a| a.delivered += 1);
         Ok(())
     }
 
@@ -160,6 +167,7 @@ impl Mailer {
         .bind(message.id)
         .execute(&self.pool)
         .await?;
+        self.activity.send_modify(|a| a.failed += 1);
         Ok(delay)
     }
 }

@@ -1,0 +1,233 @@
+//! Settings: change password, change email, delete account.
+
+use crate::support::*;
+
+const NEW_PASSWORD: &str = "a brand new passphrase today";
+
+async fn post_settings(
+    browser: &Browser,
+    endpoint: &str,
+    fields: &[(&str, &str)],
+) -> reqwest::Response {
+    let token = browser.csrf_token("/settings").await;
+    let mut fields = fields.to_vec();
+    fields.push(("csrf_token", &token));
+    browser
+        .post_fetch(&format!("/api/{endpoint}"), "/settings", &fields)
+        .await
+}
+
+async fn change_password(browser: &Browser, current: &str) -> reqwest::Response {
+    post_settings(
+        browser,
+        "change_password",
+        &[
+            ("current_password", current),
+            ("new_password", NEW_PASSWORD),
+            ("confirm_new_password", NEW_PASSWORD),
+        ],
+    )
+    .await
+}
+
+#[tokio::test]
+async fn the_settings_page_needs_a_signed_in_user() {
+    let app = spawn_app().await;
+    let response = app.browser().get("/settings").await;
+    assert_eq!(location(&response), "/login?next=%2Fsettings");
+    let html = app
+        .signed_up("settings@example.com")
+        .await
+        .page("/settings")
+        .await;
+    for text in [
+        "Change password",
+        "Change email",
+        "Delete account",
+        "Current password",
+        "New password",
+        "Confirm new password",
+        "New email",
+    ] {
+        assert!(html.contains(text), "{text}");
+    }
+}
+
+#[tokio::test]
+async fn changing_the_password_needs_the_current_one() {
+    let app = spawn_app().await;
+    let browser = app.signed_up("current@example.com").await;
+    let response = change_password(&browser, "not my password at all").await;
+    assert_eq!(response.status(), 422);
+    assert!(response
+        .text()
+        .await
+        .unwrap()
+        .contains("That is not your current password."));
+    assert_eq!(
+        location(&app.browser().login("current@example.com", PASSWORD).await),
+        "/dashboard"
+    );
+}
+
+#[tokio::test]
+async fn changing_the_password_ends_other_sessions_keeps_this_one_with_a_new_id_and_mails_a_notice()
+{
+    let app = spawn_app().await;
+    let here = app.signed_up("change@example.com").await;
+    let elsewhere = app.browser();
+    elsewhere.login("change@example.com", PASSWORD).await;
+    let before = here.session_cookie().unwrap();
+    let response = change_password(&here, PASSWORD).await;
+    assert_eq!(response.status(), 200);
+    assert_eq!(location(&response), "/settings?notice=password_changed");
+    assert_ne!(here.session_cookie().unwrap(), before, "a new session id");
+    assert!(here.is_signed_in().await);
+    assert!(!elsewhere.is_signed_in().await);
+    assert!(elsewhere
+        .page("/login")
+        .await
+        .contains("Your password was changed, so you were signed out."));
+    assert_eq!(
+        get_with_cookie(&app.base, "/dashboard", &before)
+            .await
+            .status(),
+        302
+    );
+    assert_eq!(
+        location(
+            &app.browser()
+                .login("change@example.com", NEW_PASSWORD)
+                .await
+        ),
+        "/dashboard"
+    );
+    app.mail("change@example.com", "password_changed").await;
+}
+
+#[tokio::test]
+async fn changing_the_email_waits_for_the_new_address_to_confirm() {
+    let app = spawn_app().await;
+    let browser = app.signed_up("old@example.com").await;
+    let response = post_settings(
+        &browser,
+        "change_email",
+        &[
+            ("current_password", PASSWORD),
+            ("new_email", "New@Example.com"),
+        ],
+    )
+    .await;
+    assert_eq!(location(&response), "/settings?notice=email_change_sent");
+    app.mail("old@example.com", "email_change_requested").await;
+    let link = app
+        .link_in_mail("new@example.com", "confirm_new_email")
+        .await;
+    assert!(
+        browser.page("/settings").await.contains("old@example.com"),
+        "unchanged until confirmed"
+    );
+    assert_eq!(
+        location(&browser.get(&link).await),
+        "/settings?notice=email_changed"
+    );
+    assert!(browser.page("/dashboard").await.contains("new@example.com"));
+    assert_eq!(
+        location(&app.browser().login("new@example.com", PASSWORD).await),
+        "/dashboard"
+    );
+    assert!(location(&app.browser().login("old@example.com", PASSWORD).await).contains("__err"));
+    assert_eq!(
+        location(&browser.get(&link).await),
+        "/settings?notice=link_invalid",
+        "once only"
+    );
+}
+
+#[tokio::test]
+async fn changing_to_a_taken_address_answers_the_same_and_tells_that_address() {
+    let app = spawn_app().await;
+    app.signed_up("taken@example.com").await;
+    let browser = app.signed_up("mover@example.com").await;
+    let response = post_settings(
+        &browser,
+        "change_email",
+        &[
+            ("current_password", PASSWORD),
+            ("new_email", "taken@example.com"),
+        ],
+    )
+    .await;
+    assert_eq!(location(&response), "/settings?notice=email_change_sent");
+    app.mail("taken@example.com", "email_in_use").await;
+    app.mail("mover@example.com", "email_change_requested")
+        .await;
+    assert!(app.outbox().iter().all(|m| m.kind != "confirm_new_email"));
+}
+
+#[tokio::test]
+async fn changing_the_email_needs_the_current_password_and_a_valid_new_address() {
+    let app = spawn_app().await;
+    let browser = app.signed_up("guard@example.com").await;
+    let response = post_settings(
+        &browser,
+        "change_email",
+        &[
+            ("current_password", "wrong"),
+            ("new_email", "x@example.com"),
+        ],
+    )
+    .await;
+    assert!(response
+        .text()
+        .await
+        .unwrap()
+        .contains("That is not your current password."));
+    let response = post_settings(
+        &browser,
+        "change_email",
+        &[("current_password", PASSWORD), ("new_email", "nope")],
+    )
+    .await;
+    assert!(response
+        .text()
+        .await
+        .unwrap()
+        .contains("Enter a valid email address"));
+}
+
+#[tokio::test]
+async fn deleting_the_account_removes_everything_and_signs_out_every_device() {
+    let app = spawn_app().await;
+    let browser = app.signed_up("bye@example.com").await;
+    let phone = app.browser();
+    phone.login("bye@example.com", PASSWORD).await;
+    let response =
+        post_settings(&browser, "delete_account", &[("current_password", "wrong")]).await;
+    assert_eq!(response.status(), 422);
+    assert_eq!(app.user_count().await, 1);
+
+    let response = post_settings(
+        &browser,
+        "delete_account",
+        &[("current_password", PASSWORD)],
+    )
+    .await;
+    assert_eq!(location(&response), "/?notice=account_deleted");
+    assert!(browser
+        .page("/?notice=account_deleted")
+        .await
+        .contains("Your account has been deleted."));
+    assert_eq!(app.user_count().await, 0);
+    let leftovers: i64 = sqlx::query_scalar(
+        "SELECT (SELECT COUNT(*) FROM sessions WHERE user_id IS NOT NULL) + (SELECT COUNT(*) FROM tokens)",
+    )
+    .fetch_one(&app.state().pool)
+    .await
+    .unwrap();
+    assert_eq!(leftovers, 0);
+    assert!(!browser.is_signed_in().await);
+    assert!(!phone.is_signed_in().await);
+    assert!(location(&app.browser().login("bye@example.com", PASSWORD).await).contains("__err"));
+    app.mail("bye@example.com", "account_deleted").await;
+}

@@ -1,0 +1,107 @@
+//! Mail: the transports, links built from the configured origin, the queue.
+
+use gatehouse::server::settings::{MailTransport, Origin, SmtpSecurity};
+use reqwest::header::{HOST, ORIGIN};
+
+use crate::{smtp_server::SmtpServer, support::*};
+
+#[tokio::test]
+async fn the_file_outbox_holds_each_message_as_an_eml_file() {
+    let app = spawn_app().await;
+    app.browser().signup("outbox@example.com", PASSWORD).await;
+    let mail = app.mail("outbox@example.com", "verify_email").await;
+    assert!(mail.text.contains("Content-Type: text/plain"));
+    assert!(mail.text.contains("Content-Type: text/html"));
+    assert!(mail.text.contains("Gatehouse"));
+    let files: Vec<_> = std::fs::read_dir(app.data_dir.join("outbox"))
+        .unwrap()
+        .collect();
+    assert!(files
+        .iter()
+        .all(|f| f.as_ref().unwrap().path().extension().unwrap() == "eml"));
+}
+
+#[tokio::test]
+async fn the_smtp_transport_delivers_to_a_real_smtp_server() {
+    let smtp = SmtpServer::start().await;
+    let app = spawn_with(|s| {
+        s.mail_transport = MailTransport::Smtp;
+        s.smtp_host = "127.0.0.1".into();
+        s.smtp_port = smtp.port;
+        s.smtp_security = SmtpSecurity::None;
+    })
+    .await;
+    app.browser().signup("smtp@example.com", PASSWORD).await;
+    let mut activity = app.state().mailer.activity();
+    let message = smtp.message(1).await;
+    assert!(message.contains("To: smtp@example.com"), "{message}");
+    assert!(message.contains("/verify-email?token="), "{message}");
+    activity.wait_for(|a| a.delivered >= 1).await.unwrap();
+    let sent: Option<i64> = sqlx::query_scalar("SELECT sent_at FROM mail_queue")
+        .fetch_one(&app.state().pool)
+        .await
+        .unwrap();
+    assert!(sent.is_some());
+}
+
+#[tokio::test]
+async fn links_use_the_configured_origin_whatever_the_request_claims() {
+    let app =
+        spawn_with(|s| s.public_origin = Some(Origin::parse("https://gatehouse.example").unwrap()))
+            .await;
+    let browser = app.browser();
+    browser.page("/forgot-password").await;
+    let token = browser.csrf_token("/forgot-password").await;
+    let response = browser
+        .client
+        .post(browser.url("/api/request_password_reset"))
+        .header(HOST, "evil.test")
+        .header("x-forwarded-host", "evil.test")
+        .header(ORIGIN, "https://gatehouse.example")
+        .header("accept", "application/json")
+        .form(&[("email", "anyone@example.com"), ("csrf_token", &token)])
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(response.status(), 200);
+    let mail = app.mail("anyone@example.com", "reset_unknown").await;
+    assert!(mail.text.contains("https://gatehouse.example/signup"));
+    assert!(!mail.text.contains("evil.test"));
+}
+
+#[tokio::test]
+async fn a_queued_message_survives_a_restart_and_an_smtp_outage() {
+    // An SMTP server that is not there: delivery fails and is retried later.
+    let unused = std::net::TcpListener::bind("127.0.0.1:0").unwrap();
+    let dead_port = unused.local_addr().unwrap().port();
+    drop(unused);
+    let first = spawn_with(|s| {
+        s.mail_transport = MailTransport::Smtp;
+        s.smtp_host = "127.0.0.1".into();
+        s.smtp_port = dead_port;
+        s.smtp_security = SmtpSecurity::None;
+    })
+    .await;
+    let mut activity = first.state().mailer.activity();
+    first.browser().signup("outage@example.com", PASSWORD).await;
+    let data_dir = first.data_dir.clone();
+    tokio::time::timeout(
+        std::time::Duration::from_secs(30),
+        activity.wait_for(|a| a.failed >= 1),
+    )
+    .await
+    .expect("a delivery attempt")
+    .unwrap();
+    let attempts: i64 = sqlx::query_scalar("SELECT attempts FROM mail_queue")
+        .fetch_one(&first.state().pool)
+        .await
+        .unwrap();
+    assert_eq!(attempts, 1, "the failed delivery was recorded for a retry");
+    first.stop().await;
+
+    let second = spawn_with(|s| s.data_dir = data_dir).await;
+    second.clock.advance(61); // past the retry delay
+    second.state().mailer.wake();
+    let mail = second.mail("outage@example.com", "verify_email").await;
+    assert!(mail.text.contains("/verify-email?token="));
+}

@@ -1,0 +1,179 @@
+//! "Forgot password".
+
+use crate::support::*;
+
+async fn request_reset(app: &TestApp, email: &str) -> (u16, String, usize, String) {
+    let browser = app.browser();
+    let token = browser.csrf_token("/forgot-password").await;
+    let response = browser
+        .post_fetch(
+            "/api/request_password_reset",
+            "/forgot-password",
+            &[("email", email), ("csrf_token", &token)],
+        )
+        .await;
+    let status = response.status().as_u16();
+    let target = location(&response);
+    let cookies = set_cookies(&response).len();
+    (status, target, cookies, response.text().await.unwrap())
+}
+
+#[tokio::test]
+async fn known_and_unknown_addresses_get_the_same_answer() {
+    let app = spawn_app().await;
+    app.signed_up("known@example.com").await;
+    let known = request_reset(&app, "known@example.com").await;
+    let unknown = request_reset(&app, "unknown@example.com").await;
+    assert_eq!(known, unknown);
+    assert_eq!(known.1, "/forgot-password?notice=reset_sent");
+    app.mail("known@example.com", "reset_password").await;
+    app.mail("unknown@example.com", "reset_unknown").await;
+}
+
+/// Requests a link, follows it, and returns the browser holding the reset.
+async fn follow_reset_link(app: &TestApp, email: &str) -> (Browser, String) {
+    request_reset(app, email).await;
+    let link = app.link_in_mail(email, "reset_password").await;
+    let browser = app.browser();
+    browser.page("/forgot-password").await;
+    let response = browser.get(&link).await;
+    assert_eq!(response.status(), 302);
+    assert_eq!(
+        location(&response),
+        "/reset-password",
+        "the token leaves the URL"
+    );
+    assert_eq!(response.headers()["referrer-policy"], "no-referrer");
+    (browser, link)
+}
+
+async fn submit_new_password(browser: &Browser, password: &str) -> reqwest::Response {
+    // Any page's form carries the session's token (the reset form is only
+    // shown while the link works).
+    let token = browser.csrf_token("/forgot-password").await;
+    browser
+        .post_form(
+            "/api/reset_password",
+            "/reset-password",
+            &[
+                ("new_password", password),
+                ("confirm_new_password", password),
+                ("csrf_token", &token),
+            ],
+        )
+        .await
+}
+
+const NEW_PASSWORD: &str = "a brand new passphrase today";
+
+#[tokio::test]
+async fn a_reset_sets_the_password_ends_every_session_and_does_not_sign_in() {
+    let app = spawn_app().await;
+    let laptop = app.signed_up("reset@example.com").await;
+    let (browser, _) = follow_reset_link(&app, "reset@example.com").await;
+    let page = browser.get("/reset-password").await;
+    assert_eq!(page.headers()["referrer-policy"], "no-referrer");
+    assert!(page.text().await.unwrap().contains("Confirm new password"));
+
+    let response = submit_new_password(&browser, NEW_PASSWORD).await;
+    assert_eq!(location(&response), "/login?notice=password_reset");
+    assert!(!browser.is_signed_in().await, "a reset does not sign in");
+    assert!(!laptop.is_signed_in().await, "other sessions end");
+    assert!(laptop
+        .page("/login")
+        .await
+        .contains("Your password was changed, so you were signed out."));
+    assert!(location(&app.browser().login("reset@example.com", PASSWORD).await).contains("__err"));
+    assert_eq!(
+        location(&app.browser().login("reset@example.com", NEW_PASSWORD).await),
+        "/dashboard"
+    );
+    app.mail("reset@example.com", "password_reset_done").await;
+}
+
+#[tokio::test]
+async fn a_reset_link_works_once() {
+    let app = spawn_app().await;
+    app.signed_up("single@example.com").await;
+    let (browser, link) = follow_reset_link(&app, "single@example.com").await;
+    submit_new_password(&browser, NEW_PASSWORD).await;
+    let again = app.browser().get(&link).await;
+    assert_eq!(location(&again), "/forgot-password?notice=link_invalid");
+}
+
+#[tokio::test]
+async fn a_reset_link_expires_after_thirty_minutes() {
+    let app = spawn_with(|s| s.session_idle_timeout_secs = 3600).await;
+    app.signed_up("expiry@example.com").await;
+    let (browser, link) = follow_reset_link(&app, "expiry@example.com").await;
+    app.clock.advance(30 * 60 + 1);
+    let response = submit_new_password(&browser, NEW_PASSWORD).await;
+    assert_eq!(location(&response), "/forgot-password?notice=link_invalid");
+    assert_eq!(
+        location(&app.browser().get(&link).await),
+        "/forgot-password?notice=link_invalid"
+    );
+}
+
+#[tokio::test]
+async fn a_password_change_invalidates_outstanding_reset_links() {
+    let app = spawn_app().await;
+    let browser = app.signed_up("changed@example.com").await;
+    request_reset(&app, "changed@example.com").await;
+    let link = app
+        .link_in_mail("changed@example.com", "reset_password")
+        .await;
+    let token = browser.csrf_token("/settings").await;
+    let response = browser
+        .post_form(
+            "/api/change_password",
+            "/settings",
+            &[
+                ("current_password", PASSWORD),
+                ("new_password", NEW_PASSWORD),
+                ("confirm_new_password", NEW_PASSWORD),
+                ("csrf_token", &token),
+            ],
+        )
+        .await;
+    assert_eq!(location(&response), "/settings?notice=password_changed");
+    assert_eq!(
+        location(&app.browser().get(&link).await),
+        "/forgot-password?notice=link_invalid"
+    );
+}
+
+#[tokio::test]
+async fn the_new_password_must_meet_the_policy_and_errors_come_back_to_the_form() {
+    let app = spawn_app().await;
+    app.signed_up("policy@example.com").await;
+    let (browser, _) = follow_reset_link(&app, "policy@example.com").await;
+    let response = submit_new_password(&browser, "short").await;
+    // The page sends no Referer; the error still comes back to the form.
+    let target = location(&response);
+    assert!(target.contains("/reset-password?__path="), "{target}");
+    let html = follow(&browser, response).await;
+    assert!(html.contains("Use at least 15 characters"), "{html}");
+    let response = submit_new_password(&browser, NEW_PASSWORD).await;
+    assert_eq!(
+        location(&response),
+        "/login?notice=password_reset",
+        "the link still works"
+    );
+}
+
+#[tokio::test]
+async fn requests_are_throttled_per_address_without_changing_the_answer() {
+    let app = spawn_app().await;
+    app.signed_up("throttle@example.com").await;
+    let first = request_reset(&app, "throttle@example.com").await;
+    for _ in 0..6 {
+        assert_eq!(request_reset(&app, "throttle@example.com").await, first);
+    }
+    let queued: i64 =
+        sqlx::query_scalar("SELECT COUNT(*) FROM mail_queue WHERE kind = 'reset_password'")
+            .fetch_one(&app.state().pool)
+            .await
+            .unwrap();
+    assert_eq!(queued, 5, "five per hour by default");
+}

@@ -1,0 +1,148 @@
+//! Email verification and enumeration-proof signup.
+
+use crate::support::*;
+
+#[tokio::test]
+async fn an_unconfirmed_account_sees_only_the_confirmation_page() {
+    let app = spawn_app().await;
+    let browser = app.browser();
+    browser.signup("pending@example.com", PASSWORD).await;
+    assert_eq!(
+        location(&browser.login("pending@example.com", PASSWORD).await),
+        "/dashboard"
+    );
+    let response = browser.get("/dashboard").await;
+    assert_eq!(location(&response), "/verify-email");
+    let html = browser.page("/verify-email").await;
+    assert!(html.contains("Resend verification email"));
+    assert!(html.contains("pending@example.com"));
+}
+
+#[tokio::test]
+async fn a_verification_link_works_once() {
+    let app = spawn_app().await;
+    let browser = app.browser();
+    browser.signup("once@example.com", PASSWORD).await;
+    let link = app.link_in_mail("once@example.com", "verify_email").await;
+    assert_eq!(
+        location(&browser.get(&link).await),
+        "/login?notice=email_verified"
+    );
+    assert_eq!(
+        location(&browser.get(&link).await),
+        "/verify-email?notice=link_invalid"
+    );
+    browser.login("once@example.com", PASSWORD).await;
+    assert!(browser.is_signed_in().await);
+}
+
+#[tokio::test]
+async fn a_verification_link_expires() {
+    let app = spawn_app().await;
+    let browser = app.browser();
+    browser.signup("late@example.com", PASSWORD).await;
+    let link = app.link_in_mail("late@example.com", "verify_email").await;
+    app.clock.advance(24 * 3600 + 1);
+    assert_eq!(
+        location(&browser.get(&link).await),
+        "/verify-email?notice=link_invalid"
+    );
+}
+
+#[tokio::test]
+async fn following_the_link_while_signed_in_goes_straight_to_the_dashboard() {
+    let app = spawn_app().await;
+    let browser = app.browser();
+    browser.signup("signed-in@example.com", PASSWORD).await;
+    browser.login("signed-in@example.com", PASSWORD).await;
+    let link = app
+        .link_in_mail("signed-in@example.com", "verify_email")
+        .await;
+    assert_eq!(
+        location(&browser.get(&link).await),
+        "/dashboard?notice=email_verified"
+    );
+    assert!(browser
+        .page("/dashboard?notice=email_verified")
+        .await
+        .contains("Your email address is confirmed."));
+}
+
+#[tokio::test]
+async fn resend_sends_a_new_link_at_most_once_a_minute() {
+    let app = spawn_app().await;
+    let browser = app.browser();
+    browser.signup("resend@example.com", PASSWORD).await;
+    browser.login("resend@example.com", PASSWORD).await;
+    app.mail("resend@example.com", "verify_email").await;
+    for _ in 0..2 {
+        let token = browser.csrf_token("/verify-email").await;
+        let response = browser
+            .post_form(
+                "/api/resend_verification",
+                "/verify-email",
+                &[("csrf_token", &token)],
+            )
+            .await;
+        assert_eq!(
+            location(&response),
+            "/verify-email?notice=verification_sent"
+        );
+    }
+    app.clock.advance(61);
+    let token = browser.csrf_token("/verify-email").await;
+    browser
+        .post_form(
+            "/api/resend_verification",
+            "/verify-email",
+            &[("csrf_token", &token)],
+        )
+        .await;
+    let mut activity = app.state().mailer.activity();
+    activity.wait_for(|a| a.delivered >= 2).await.unwrap();
+    let links: Vec<_> = app
+        .outbox()
+        .into_iter()
+        .filter(|m| m.kind == "verify_email" && m.to == "resend@example.com")
+        .collect();
+    assert_eq!(links.len(), 2, "the signup link and one resend");
+}
+
+/// What someone watching the signup form learns: status, redirect, cookies, body.
+async fn signup_observation(app: &TestApp, email: &str) -> (u16, String, Vec<String>, String) {
+    let browser = app.browser();
+    browser.page("/signup").await;
+    let response = browser.signup_fetch(email, PASSWORD, PASSWORD).await;
+    let status = response.status().as_u16();
+    let target = location(&response);
+    let cookies = set_cookies(&response)
+        .into_iter()
+        .map(|c| c.split_once('=').unwrap().0.to_owned())
+        .collect();
+    (status, target, cookies, response.text().await.unwrap())
+}
+
+#[tokio::test]
+async fn signup_with_a_taken_address_looks_exactly_like_a_new_one_and_tells_the_owner() {
+    let app = spawn_app().await;
+    app.signed_up("owner@example.com").await;
+    let taken = signup_observation(&app, "owner@example.com").await;
+    let fresh = signup_observation(&app, "someone-new@example.com").await;
+    assert_eq!(taken, fresh);
+    assert_eq!(taken.1, "/check-email");
+    assert_eq!(
+        app.user_count().await,
+        2,
+        "no second account for the taken address"
+    );
+    let notice = app.mail("owner@example.com", "signup_existing").await;
+    assert!(notice.text.contains("already has an account"));
+    assert!(notice.text.contains("/forgot-password"));
+    // The no-JS form lands on the same page in both cases too.
+    for email in ["owner@example.com", "another-new@example.com"] {
+        assert_eq!(
+            location(&app.browser().signup(email, PASSWORD).await),
+            "/check-email"
+        );
+    }
+}
