@@ -1,4 +1,6 @@
 import { test as base, expect, type Page, type BrowserContext } from "@playwright/test";
+import fs from "node:fs";
+import path from "node:path";
 
 export const PASSWORD = "correct horse battery staple";
 
@@ -52,6 +54,33 @@ export async function documentIsTheSame(page: Page): Promise<boolean> {
   return page.evaluate(() => (window as any).__gatehouseMark === true);
 }
 
+/** Where the server under test writes mail (its file transport). */
+const outbox = path.join(process.env.GATEHOUSE_DATA_DIR ?? path.join(__dirname, "../../target/e2e-data"), "outbox");
+
+function findLink(to: string, kind: string): string {
+  if (!fs.existsSync(outbox)) return "";
+  const files = fs.readdirSync(outbox).filter((f) => f.endsWith(`-${kind}.eml`)).sort().reverse();
+  for (const file of files) {
+    const raw = fs.readFileSync(path.join(outbox, file), "utf8").replace(/=\r?\n/g, "").replace(/=3D/g, "=");
+    if (raw.match(/^To: (.*)$/m)?.[1]?.trim() !== to) continue;
+    const link = raw.match(/https?:\/\/\S+?token=[A-Za-z0-9_-]+/)?.[0];
+    if (link) {
+      const url = new URL(link);
+      return url.pathname + url.search;
+    }
+  }
+  return "";
+}
+
+/** Waits for a `kind` message to `to` in the outbox and returns its link (path and query). */
+export async function linkFromMail(to: string, kind: string): Promise<string> {
+  let link = "";
+  await expect
+    .poll(() => (link = findLink(to, kind)), { message: `a ${kind} mail to ${to}`, timeout: 15_000 })
+    .not.toBe("");
+  return link;
+}
+
 export async function signUp(page: Page, email: string, password = PASSWORD): Promise<void> {
   await page.getByLabel("Email").fill(email);
   await page.getByLabel("Password", { exact: true }).fill(password);
@@ -65,12 +94,25 @@ export async function logIn(page: Page, email: string, password = PASSWORD): Pro
   await page.getByRole("button", { name: "Log in" }).click();
 }
 
-/** A fresh context (another device) that has signed up `email`. */
-export async function deviceWithAccount(context: BrowserContext, email: string): Promise<Page> {
-  const page = await context.newPage();
+/** Signs `email` up, confirms it from the outbox and logs in: on the dashboard. */
+export async function createAccount(page: Page, email: string, password = PASSWORD): Promise<void> {
   await page.goto("/signup");
   await hydrated(page);
-  await signUp(page, email);
+  await signUp(page, email, password);
+  await expect(page).toHaveURL(/\/check-email$/);
+  await page.goto(await linkFromMail(email, "verify_email"));
+  await expect(page.getByText("Your email address is confirmed.")).toBeVisible();
+  await hydrated(page);
+  await logIn(page, email, password);
+  await expect(page).toHaveURL(/\/dashboard$/);
+}
+
+/** A fresh context (another device) signed in as `email`. */
+export async function deviceSignedIn(context: BrowserContext, email: string, password = PASSWORD): Promise<Page> {
+  const page = await context.newPage();
+  await page.goto("/login");
+  await hydrated(page);
+  await logIn(page, email, password);
   await expect(page).toHaveURL(/\/dashboard$/);
   return page;
 }

@@ -6,11 +6,13 @@ import {
   documentIsTheSame,
   signUp,
   logIn,
+  createAccount,
+  linkFromMail,
   uniqueEmail,
   PASSWORD,
 } from "./fixtures";
 
-test("a visitor signs up, logs out and logs back in without a page reload", async ({ page }) => {
+test("a visitor signs up, confirms the address, logs in and out without a page reload", async ({ page }) => {
   const email = uniqueEmail("journey");
   await page.goto("/");
   await hydrated(page);
@@ -19,6 +21,17 @@ test("a visitor signs up, logs out and logs back in without a page reload", asyn
   await page.getByRole("link", { name: "Create an account" }).click();
   await expect(page).toHaveURL(/\/signup$/);
   await signUp(page, email);
+  await expect(page).toHaveURL(/\/check-email$/);
+  await expect(page.getByRole("heading", { name: "Check your inbox" })).toBeVisible();
+  expect(await documentIsTheSame(page), "client-side navigation only").toBe(true);
+
+  // The link from the outbox, opened as from a mail client.
+  await page.goto(await linkFromMail(email, "verify_email"));
+  await expect(page).toHaveURL(/\/login\?notice=email_verified$/);
+  await expect(page.getByText("Your email address is confirmed.")).toBeVisible();
+  await hydrated(page);
+  await markDocument(page);
+  await logIn(page, email);
 
   await expect(page).toHaveURL(/\/dashboard$/);
   await expect(page.getByText(`Signed in as ${email}`)).toBeVisible();
@@ -59,15 +72,12 @@ test("forms show a pending state while the server works", async ({ page }) => {
   const button = page.getByRole("button", { name: "Creating account…" });
   await expect(button).toBeDisabled();
   release();
-  await expect(page).toHaveURL(/\/dashboard$/);
+  await expect(page).toHaveURL(/\/check-email$/);
 });
 
 test("a wrong password shows the error in place", async ({ page }) => {
   const email = uniqueEmail("wrong");
-  await page.goto("/signup");
-  await hydrated(page);
-  await signUp(page, email);
-  await expect(page).toHaveURL(/\/dashboard$/);
+  await createAccount(page, email);
   await page.getByRole("button", { name: "Log out" }).click();
   await expect(page).toHaveURL(/\/login/);
   await markDocument(page);
@@ -123,10 +133,7 @@ test("signup validates as the user types, with the server's messages", async ({ 
 
 test("client-side navigation to a protected page after the session ended goes to login", async ({ page, context }) => {
   const email = uniqueEmail("spa-guard");
-  await page.goto("/signup");
-  await hydrated(page);
-  await signUp(page, email);
-  await expect(page).toHaveURL(/\/dashboard$/);
+  await createAccount(page, email);
   await page.getByRole("link", { name: "Gatehouse" }).click();
   await expect(page).toHaveURL(/\/$/);
   await markDocument(page);
@@ -149,10 +156,7 @@ test("two browsers are two independent devices", async ({ browser }) => {
   const laptop = await browser.newContext();
   const phone = await browser.newContext();
   const laptopPage = await laptop.newPage();
-  await laptopPage.goto("/signup");
-  await hydrated(laptopPage);
-  await signUp(laptopPage, email);
-  await expect(laptopPage).toHaveURL(/\/dashboard$/);
+  await createAccount(laptopPage, email);
 
   const phonePage = await phone.newPage();
   await phonePage.goto("/login");
@@ -171,9 +175,7 @@ test("two browsers are two independent devices", async ({ browser }) => {
 
 test("Back after logout shows no user data", async ({ page }) => {
   const email = uniqueEmail("back");
-  await page.goto("/signup");
-  await hydrated(page);
-  await signUp(page, email);
+  await createAccount(page, email);
   await expect(page.getByTestId("user-email")).toHaveText(email);
   await page.getByRole("button", { name: "Log out" }).click();
   await expect(page).toHaveURL(/\/login/);

@@ -1,4 +1,4 @@
-import { test, expect, uniqueEmail, PASSWORD } from "./fixtures";
+import { test, expect, uniqueEmail, linkFromMail, PASSWORD } from "./fixtures";
 
 test.use({ javaScriptEnabled: false });
 
@@ -29,6 +29,10 @@ test("the whole journey works with JavaScript disabled", async ({ page }) => {
   await expect(page.getByText("The passwords don't match.")).toBeVisible();
 
   await fillSignup(page, email, PASSWORD);
+  await expect(page).toHaveURL(/\/check-email$/);
+  await page.goto(await linkFromMail(email, "verify_email"));
+  await expect(page.getByText("Your email address is confirmed.")).toBeVisible();
+  await fillLogin(page, email, PASSWORD);
   await expect(page).toHaveURL(/\/dashboard$/);
   await expect(page.getByText(`Signed in as ${email}`)).toBeVisible();
 
@@ -49,4 +53,35 @@ test("the whole journey works with JavaScript disabled", async ({ page }) => {
   await expect(page).toHaveURL(/\/login/);
   await page.goBack();
   await expect(page.getByText(email)).toHaveCount(0);
+});
+
+test("forgot password and settings work with JavaScript disabled", async ({ page }) => {
+  const email = uniqueEmail("nojs-settings");
+  await page.goto("/signup");
+  await fillSignup(page, email, PASSWORD);
+  await page.goto(await linkFromMail(email, "verify_email"));
+  await page.goto("/login");
+  await page.getByRole("link", { name: "Forgot password?" }).click();
+  await page.getByLabel("Email").fill(email);
+  await page.getByRole("button", { name: "Send reset link" }).click();
+  await expect(page.getByText(/a link to reset its password is on its way/)).toBeVisible();
+  await page.goto(await linkFromMail(email, "reset_password"));
+  await expect(page).toHaveURL(/\/reset-password$/);
+  await page.getByLabel("New password", { exact: true }).fill("short");
+  await page.getByLabel("Confirm new password").fill("short");
+  await page.getByRole("button", { name: "Reset password" }).click();
+  await expect(page.getByText(/Use at least 15 characters/)).toBeVisible();
+  const fresh = "another long passphrase for nojs";
+  await page.getByLabel("New password", { exact: true }).fill(fresh);
+  await page.getByLabel("Confirm new password").fill(fresh);
+  await page.getByRole("button", { name: "Reset password" }).click();
+  await expect(page.getByText("Your password has been reset. Log in with your new password.")).toBeVisible();
+  await fillLogin(page, email, fresh);
+  await expect(page).toHaveURL(/\/dashboard$/);
+
+  await page.getByRole("link", { name: "Settings" }).click();
+  const section = page.getByRole("region", { name: "Delete account" });
+  await section.getByLabel("Current password").fill("wrong password");
+  await section.getByRole("button", { name: "Delete account" }).click();
+  await expect(page.getByText("That is not your current password.")).toBeVisible();
 });

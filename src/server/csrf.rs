@@ -60,15 +60,16 @@ pub fn is_safe_method(method: &Method) -> bool {
 
 /// Whether an unsafe request demonstrably comes from our own pages.
 ///
-/// Browsers send `Sec-Fetch-Site` and `Origin` on every form post and fetch;
-/// a request with neither (curl, old clients) is let through to the token
-/// check, which it cannot pass without a session of its own.
+/// Fetch Metadata first: browsers set `Sec-Fetch-Site` themselves and pages
+/// cannot forge it. (`Origin` alone is not enough: a form posted from a page
+/// with `Referrer-Policy: no-referrer` says `Origin: null`.) Without it,
+/// `Origin`, then `Referer`, must name our origin. A request with none of
+/// them (curl, very old clients) is let through to the token check, which it
+/// cannot pass without a session of its own.
 pub fn same_origin(headers: &HeaderMap, allowed: &AllowedOrigins) -> bool {
     let text = |name: header::HeaderName| headers.get(name).map(HeaderValue::to_str);
     if let Some(site) = headers.get("sec-fetch-site") {
-        if !matches!(site.to_str(), Ok("same-origin") | Ok("none")) {
-            return false;
-        }
+        return matches!(site.to_str(), Ok("same-origin") | Ok("none"));
     }
     match text(header::ORIGIN) {
         Some(Ok(origin)) => return allowed.contains(origin),

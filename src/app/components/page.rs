@@ -57,16 +57,21 @@ pub fn Page(title: &'static str, access: Access, #[prop(into)] render: RenderFn)
                                 };
                                 return view! { <Redirect path=target options/> }.into_any();
                             }
-                            let flash = view
-                                .flash
-                                .or_else(|| {
-                                    location
-                                        .query
-                                        .read_untracked()
-                                        .get("notice")
-                                        .and_then(|n| Flash::from_param(&n))
-                                })
-                                .map(|f| f.message());
+                            // The session's notice, or the one the URL names; the
+                            // URL's can change without this page re-mounting
+                            // (a form on it redirects to it with `?notice=`).
+                            let session_flash = view.flash;
+                            let flash = move || {
+                                session_flash
+                                    .or_else(|| {
+                                        location
+                                            .query
+                                            .read()
+                                            .get("notice")
+                                            .and_then(|n| Flash::from_param(&n))
+                                    })
+                                    .map(|f| f.message())
+                            };
                             let unconfirmed = view
                                 .user
                                 .as_ref()
@@ -78,7 +83,7 @@ pub fn Page(title: &'static str, access: Access, #[prop(into)] render: RenderFn)
                                     <ConfirmBanner email csrf_token=view.csrf_token.clone()/>
                                 })}
                                 <main class="page">
-                                    {flash.map(|message| view! {
+                                    {move || flash().map(|message| view! {
                                         <p class="notice" role="status" data-testid="flash">{message}</p>
                                     })}
                                     {render(view)}
