@@ -130,6 +130,7 @@ pub struct Server {
     serving: JoinHandle<std::io::Result<()>>,
     cleanup: JoinHandle<()>,
     mail: JoinHandle<()>,
+    stop_mail: oneshot::Sender<()>,
 }
 
 impl Server {
@@ -148,7 +149,8 @@ impl Server {
         let state = build_state(settings, clock, addr).await?;
         let transport = Transport::from_settings(&state.settings)?;
         let from = sender(&state.settings, &state.origin.host)?;
-        let mail = worker::spawn(state.mailer.clone(), transport, from);
+        let (stop_mail, mail_stopped) = oneshot::channel();
+        let mail = worker::spawn(state.mailer.clone(), transport, from, mail_stopped);
         let app = router(state.clone());
         let (stop, stopped) = oneshot::channel::<()>();
         let serving = tokio::spawn(async move {
@@ -169,6 +171,7 @@ impl Server {
             serving,
             cleanup,
             mail,
+            stop_mail,
         })
     }
 
@@ -183,7 +186,14 @@ impl Server {
             abort.abort();
         }
         self.cleanup.abort();
-        self.mail.abort();
+        // Deliver what is due (a message may announce the last request's change).
+        let _ = self.stop_mail.send(());
+        let mail = self.mail;
+        let abort = mail.abort_handle();
+        if tokio::time::timeout(SHUTDOWN_GRACE, mail).await.is_err() {
+            tracing::warn!("mail delivery still running after the grace period; it stays queued");
+            abort.abort();
+        }
     }
 }
 

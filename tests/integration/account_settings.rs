@@ -231,3 +231,30 @@ async fn deleting_the_account_removes_everything_and_signs_out_every_device() {
     assert!(location(&app.browser().login("bye@example.com", PASSWORD).await).contains("__err"));
     app.mail("bye@example.com", "account_deleted").await;
 }
+
+#[tokio::test]
+async fn an_email_change_link_expires() {
+    let app = spawn_with(|s| s.session_idle_timeout_secs = 3 * 24 * 3600).await;
+    let browser = app.signed_up("slow@example.com").await;
+    post_settings(
+        &browser,
+        "change_email",
+        &[
+            ("current_password", PASSWORD),
+            ("new_email", "slower@example.com"),
+        ],
+    )
+    .await;
+    let link = app
+        .link_in_mail("slower@example.com", "confirm_new_email")
+        .await;
+    app.clock.advance(24 * 3600 + 1);
+    assert_eq!(
+        location(&browser.get(&link).await),
+        "/login?notice=link_invalid"
+    );
+    assert_eq!(
+        location(&app.browser().login("slow@example.com", PASSWORD).await),
+        "/dashboard"
+    );
+}

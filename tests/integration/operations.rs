@@ -110,6 +110,8 @@ async fn auth_events_are_logged_without_secrets() {
         assert!(log.contains(event), "missing {event} in:\n{log}");
     }
     assert!(log.contains("client=127.0.0.1"), "{log}");
+    // The log transport prints each message, link included (development).
+    assert!(log.contains("/verify-email?token="), "{log}");
     assert!(log.contains("user_id=1"), "{log}");
     for secret in [
         PASSWORD,

@@ -177,3 +177,36 @@ async fn requests_are_throttled_per_address_without_changing_the_answer() {
             .unwrap();
     assert_eq!(queued, 5, "five per hour by default");
 }
+
+#[tokio::test]
+async fn a_reset_revokes_every_other_outstanding_link() {
+    let app = spawn_app().await;
+    app.signed_up("two-links@example.com").await;
+    request_reset(&app, "two-links@example.com").await;
+    let first = app
+        .link_in_mail("two-links@example.com", "reset_password")
+        .await;
+    app.clock.advance(1);
+    let mut activity = app.state().mailer.activity();
+    let delivered = activity.borrow_and_update().delivered;
+    request_reset(&app, "two-links@example.com").await;
+    activity
+        .wait_for(|a| a.delivered > delivered)
+        .await
+        .unwrap();
+    let second = app
+        .link_in_mail("two-links@example.com", "reset_password")
+        .await;
+    assert_ne!(first, second);
+    let browser = app.browser();
+    browser.page("/forgot-password").await;
+    browser.get(&second).await;
+    assert_eq!(
+        location(&submit_new_password(&browser, NEW_PASSWORD).await),
+        "/login?notice=password_reset"
+    );
+    assert_eq!(
+        location(&app.browser().get(&first).await),
+        "/forgot-password?notice=link_invalid"
+    );
+}

@@ -3,7 +3,7 @@
 use std::time::Duration;
 
 use lettre::message::Mailbox;
-use tokio::task::JoinHandle;
+use tokio::{sync::oneshot, task::JoinHandle};
 
 use super::{queue::Mailer, transport::Transport};
 
@@ -11,20 +11,16 @@ use super::{queue::Mailer, transport::Transport};
 /// whenever a message is queued).
 const IDLE_POLL: Duration = Duration::from_secs(30);
 
-/// Starts the worker; it runs until aborted.
-pub fn spawn(mailer: Mailer, transport: Transport, from: Mailbox) -> JoinHandle<()> {
+/// Starts the worker. When `stop` fires it delivers what is due, then ends.
+pub fn spawn(
+    mailer: Mailer,
+    transport: Transport,
+    from: Mailbox,
+    mut stop: oneshot::Receiver<()>,
+) -> JoinHandle<()> {
     tokio::spawn(async move {
         loop {
-            match mailer.due(20).await {
-                Ok(batch) if !batch.is_empty() => {
-                    for message in batch {
-                        deliver(&mailer, &transport, &from, &message).await;
-                    }
-                    continue;
-                }
-                Ok(_) => {}
-                Err(e) => tracing::warn!(error = %e, "could not read the mail queue"),
-            }
+            deliver_due(&mailer, &transport, &from).await;
             let wait = match mailer.seconds_to_next().await {
                 Ok(Some(secs)) => Duration::from_secs(secs as u64).min(IDLE_POLL),
                 _ => IDLE_POLL,
@@ -32,9 +28,31 @@ pub fn spawn(mailer: Mailer, transport: Transport, from: Mailbox) -> JoinHandle<
             tokio::select! {
                 _ = mailer.woken() => {}
                 _ = tokio::time::sleep(wait) => {}
+                _ = &mut stop => {
+                    deliver_due(&mailer, &transport, &from).await;
+                    return;
+                }
             }
         }
     })
+}
+
+/// Delivers every message whose time has come.
+async fn deliver_due(mailer: &Mailer, transport: &Transport, from: &Mailbox) {
+    loop {
+        match mailer.due(20).await {
+            Ok(batch) if !batch.is_empty() => {
+                for message in batch {
+                    deliver(mailer, transport, from, &message).await;
+                }
+            }
+            Ok(_) => return,
+            Err(e) => {
+                tracing::warn!(error = %e, "could not read the mail queue");
+                return;
+            }
+        }
+    }
 }
 
 async fn deliver(
