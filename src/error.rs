@@ -79,6 +79,12 @@ pub enum AppError {
     Unauthorized,
     #[error("The request could not be read. Please reload the page and try again.")]
     BadRequest,
+    #[error("Too many attempts from your network. Please try again {}.", wait_text(*.retry_after_secs))]
+    RateLimited { retry_after_secs: u64 },
+    #[error("Too many failed sign-in attempts for this account. Please try again {}.", wait_text(*.retry_after_secs))]
+    LoginThrottled { retry_after_secs: u64 },
+    #[error("This account is locked after too many failed sign-in attempts. Reset your password to unlock it.")]
+    LoginLocked,
     #[error("Could not reach the server. Check your connection and try again.")]
     Network,
     #[error("Something went wrong on our side. Please try again in a moment.")]
@@ -92,9 +98,21 @@ impl AppError {
             AppError::Invalid(_) => 422,
             AppError::InvalidCredentials | AppError::Unauthorized => 401,
             AppError::CsrfRejected => 403,
+            AppError::RateLimited { .. }
+            | AppError::LoginThrottled { .. }
+            | AppError::LoginLocked => 429,
             AppError::BadRequest => 400,
             AppError::Network => 502,
             AppError::Internal => 500,
+        }
+    }
+
+    /// Seconds until trying again can succeed, for `Retry-After`.
+    pub fn retry_after(&self) -> Option<u64> {
+        match self {
+            AppError::RateLimited { retry_after_secs }
+            | AppError::LoginThrottled { retry_after_secs } => Some(*retry_after_secs),
+            _ => None,
         }
     }
 
@@ -112,6 +130,15 @@ impl AppError {
             AppError::Invalid(_) => None,
             other => Some(other.to_string()),
         }
+    }
+}
+
+/// "in 1 second", "in 45 seconds", "in 3 minutes".
+pub fn wait_text(secs: u64) -> String {
+    match secs {
+        0 | 1 => "in 1 second".into(),
+        2..=119 => format!("in {secs} seconds"),
+        _ => format!("in {} minutes", secs.div_ceil(60)),
     }
 }
 

@@ -127,7 +127,7 @@ test("signup validates as the user types, with the server's messages", async ({ 
   await password.fill("123456789012345");
   await confirm.fill("123456789012345");
   await page.getByRole("button", { name: "Create account" }).click();
-  await expect(page.getByText(/commonly used passwords/)).toBeVisible();
+  await expect(page.getByText(/appeared in a data breach/)).toBeVisible();
   await expect(page).toHaveURL(/\/signup$/);
 });
 

@@ -12,7 +12,7 @@ use leptos_router::{
 };
 
 use pages::{
-    CheckEmailPage, DashboardPage, ForgotPasswordPage, HomePage, LoginPage, NotFound,
+    ActivityPage, CheckEmailPage, DashboardPage, ForgotPasswordPage, HomePage, LoginPage, NotFound,
     ResetPasswordPage, SettingsPage, SignupPage, VerifyEmailPage,
 };
 pub use shell::shell;
@@ -34,6 +34,7 @@ pub fn App() -> impl IntoView {
                 <Route path=path!("/login") view=LoginPage ssr=SsrMode::Async/>
                 <Route path=path!("/dashboard") view=DashboardPage ssr=SsrMode::Async/>
                 <Route path=path!("/settings") view=SettingsPage ssr=SsrMode::Async/>
+                <Route path=path!("/settings/activity") view=ActivityPage ssr=SsrMode::Async/>
                 <Route path=path!("/check-email") view=CheckEmailPage ssr=SsrMode::Async/>
                 <Route path=path!("/verify-email") view=VerifyEmailPage ssr=SsrMode::Async/>
                 <Route path=path!("/forgot-password") view=ForgotPasswordPage ssr=SsrMode::Async/>

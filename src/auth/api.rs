@@ -50,7 +50,7 @@ pub async fn signup(
         }
         // Identical from the outside, whether or not the address was new.
         (registered, _) => {
-            sign_in::log_signup(&ctx, &registered);
+            sign_in::log_signup(&ctx, &registered).await;
             leptos_axum::redirect(CHECK_EMAIL_PATH);
         }
     }
@@ -96,7 +96,7 @@ pub async fn resend_verification(csrf_token: String) -> Result<(), AppError> {
     let ctx = RequestCtx::current().await?;
     ctx.require_csrf(&csrf_token).await?;
     let user = ctx.require_user()?;
-    email_verification::resend(&ctx.state, &user).await?;
+    email_verification::resend(&ctx.state, &ctx.actor(), &user).await?;
     leptos_axum::redirect(&format!(
         "{VERIFY_EMAIL_PATH}?notice={}",
         Flash::VerificationSent.param()
@@ -112,7 +112,7 @@ pub async fn request_password_reset(email: String, csrf_token: String) -> Result
 
     let ctx = RequestCtx::current().await?;
     ctx.require_csrf(&csrf_token).await?;
-    password_reset::request(&ctx.state, &email).await?;
+    password_reset::request(&ctx.state, &ctx.actor(), &email).await?;
     leptos_axum::redirect(&format!(
         "/forgot-password?notice={}",
         Flash::ResetSent.param()
@@ -137,6 +137,7 @@ pub async fn reset_password(
     ctx.require_csrf(&csrf_token).await?;
     match password_reset::reset(
         &ctx.state,
+        &ctx.actor(),
         ctx.session(),
         &new_password,
         &confirm_new_password,
@@ -170,6 +171,7 @@ pub async fn change_password(
     let keep = ctx.session().id();
     let updated = account_settings::change_password(
         &ctx.state,
+        &ctx.actor(),
         &user,
         &current_password,
         &new_password,
@@ -198,8 +200,14 @@ pub async fn change_email(
     let ctx = RequestCtx::current().await?;
     ctx.require_csrf(&csrf_token).await?;
     let user = ctx.require_user()?;
-    account_settings::request_email_change(&ctx.state, &user, &current_password, &new_email)
-        .await?;
+    account_settings::request_email_change(
+        &ctx.state,
+        &ctx.actor(),
+        &user,
+        &current_password,
+        &new_email,
+    )
+    .await?;
     leptos_axum::redirect(&format!(
         "/settings?notice={}",
         Flash::EmailChangeSent.param()
@@ -216,8 +224,37 @@ pub async fn delete_account(current_password: String, csrf_token: String) -> Res
     let mut ctx = RequestCtx::current().await?;
     ctx.require_csrf(&csrf_token).await?;
     let user = ctx.require_user()?;
-    account_settings::delete_account(&ctx.state, &user, &current_password).await?;
+    account_settings::delete_account(&ctx.state, &ctx.actor(), &user, &current_password).await?;
     sign_in::end(&mut ctx).await?;
     leptos_axum::redirect(&format!("/?notice={}", Flash::AccountDeleted.param()));
     Ok(())
+}
+
+/// A page of the signed-in user's own security events.
+#[server(prefix = "/api", endpoint = "activity")]
+pub async fn get_activity(page: u32) -> Result<super::ActivityPage, AppError> {
+    use crate::server::{
+        activity,
+        request::{internal, RequestCtx},
+    };
+
+    let ctx = RequestCtx::current().await?;
+    let user = ctx.require_user()?;
+    activity::page(&ctx.state, user.id, page.min(10_000))
+        .await
+        .map_err(|e| internal("reading the security log", e))
+}
+
+/// Whether a candidate password appears in the breached-password list. The
+/// list is too big for the browser, so it asks; rate-limited per address.
+#[server(prefix = "/api", endpoint = "check_password")]
+pub async fn check_password(password: String) -> Result<bool, AppError> {
+    use crate::server::breached_passwords;
+
+    if password.chars().count() > super::validation::MAX_PASSWORD_CHARS {
+        return Ok(false);
+    }
+    Ok(breached_passwords::is_breached(&super::validation::nfkc(
+        &password,
+    )))
 }

@@ -98,6 +98,25 @@ impl Flash {
     }
 }
 
+/// One line of the activity page.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct ActivityItem {
+    /// "Signed in from Firefox on Linux, 127.0.0.1".
+    pub text: String,
+    /// "3 minutes ago".
+    pub when: String,
+    /// The exact time, UTC.
+    pub at: String,
+}
+
+/// A page of the user's own security events, newest first.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct ActivityPage {
+    pub items: Vec<ActivityItem>,
+    pub page: u32,
+    pub has_more: bool,
+}
+
 /// Who may see a page; the server uses it to decide whether a flash message
 /// is shown on this page or kept for the page the visitor is sent to.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]

@@ -14,6 +14,11 @@ pub const LOWEST_MIN_PASSWORD_CHARS: usize = 8;
 /// The default minimum password length (NIST SP 800-63B rev 4, single factor).
 pub const DEFAULT_MIN_PASSWORD_CHARS: usize = 15;
 
+/// Why a password from a known breach is refused (the server decides; the
+/// browser asks it and shows the same words).
+pub const BREACHED_MESSAGE: &str =
+    "This password has appeared in a data breach, so attackers try it early. Choose a different one.";
+
 /// Unicode NFKC normalisation, so that visually identical input compares equal.
 #[cfg(feature = "hydrate")]
 pub fn nfkc(value: &str) -> String {

@@ -5,6 +5,7 @@ use tower_sessions::session::Id;
 
 use super::{
     accounts::AccountError,
+    audit::{self, Actor, EventKind},
     mail::Mail,
     password_reset::check_new_password,
     session_store::EndReason,
@@ -40,6 +41,7 @@ pub async fn require_password(
 /// `keep` (the caller's, which it then re-keys). Returns the updated user.
 pub async fn change_password(
     state: &AppState,
+    actor: &Actor,
     user: &User,
     current: &str,
     new_password: &str,
@@ -71,7 +73,14 @@ pub async fn change_password(
     result?;
     state.mailer.wake();
     end_other_sessions(state, user.id, keep).await;
-    tracing::info!(event = "password_changed", user_id = user.id);
+    audit::record(
+        state,
+        actor,
+        EventKind::PasswordChanged,
+        Some(user.id),
+        None,
+    )
+    .await;
     fresh(state, user.id).await
 }
 
@@ -100,6 +109,7 @@ async fn fresh(state: &AppState, user_id: i64) -> Result<User, AppError> {
 /// and the answer is the same.
 pub async fn request_email_change(
     state: &AppState,
+    actor: &Actor,
     user: &User,
     current: &str,
     new_email: &str,
@@ -151,7 +161,14 @@ pub async fn request_email_change(
     .await;
     result?;
     state.mailer.wake();
-    tracing::info!(event = "email_change_requested", user_id = user.id);
+    audit::record(
+        state,
+        actor,
+        EventKind::EmailChangeRequested,
+        Some(user.id),
+        None,
+    )
+    .await;
     Ok(())
 }
 
@@ -159,6 +176,7 @@ pub async fn request_email_change(
 /// link is unknown, used, expired, or its address was taken meanwhile.
 pub async fn confirm_email_change(
     state: &AppState,
+    actor: &Actor,
     token: &str,
 ) -> Result<Option<User>, AccountError> {
     let now = state.clock.unix();
@@ -183,13 +201,25 @@ pub async fn confirm_email_change(
     let user = Users::by_id_in(&mut tx, redeemed.user_id).await?;
     tx.commit().await?;
     state.users.invalidate(redeemed.user_id);
-    tracing::info!(event = "email_changed", user_id = redeemed.user_id);
+    audit::record(
+        state,
+        actor,
+        EventKind::EmailChanged,
+        Some(redeemed.user_id),
+        None,
+    )
+    .await;
     Ok(user)
 }
 
 /// Deletes the account: the user, their sessions and tokens go in one
 /// transaction (foreign keys cascade), with a goodbye message queued in it.
-pub async fn delete_account(state: &AppState, user: &User, current: &str) -> Result<(), AppError> {
+pub async fn delete_account(
+    state: &AppState,
+    actor: &Actor,
+    user: &User,
+    current: &str,
+) -> Result<(), AppError> {
     require_password(state, user, current).await?;
     state.users.invalidate(user.id);
     let result: Result<(), AccountError> = async {
@@ -209,6 +239,6 @@ pub async fn delete_account(state: &AppState, user: &User, current: &str) -> Res
     // The rows are gone with the user; this drops any cached copies and
     // tells the other devices why on their next request.
     end_other_sessions(state, user.id, None).await;
-    tracing::info!(event = "account_deleted", user_id = user.id);
+    audit::record(state, actor, EventKind::AccountDeleted, Some(user.id), None).await;
     Ok(())
 }

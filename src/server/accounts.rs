@@ -2,7 +2,8 @@
 //! the state, so integration tests can call it directly.
 
 use super::{
-    common_passwords,
+    breached_passwords,
+    login_throttle::{self, Gate},
     mail::Mail,
     passwords::HashError,
     settings::EmailVerification,
@@ -20,8 +21,8 @@ use crate::{
 pub enum AccountError {
     #[error("an account with this email already exists")]
     EmailTaken,
-    #[error("the password is on the common-password list")]
-    CommonPassword,
+    #[error("the password is on the breached-password list")]
+    BreachedPassword,
     #[error(transparent)]
     Users(UserError),
     #[error(transparent)]
@@ -49,7 +50,7 @@ impl From<AccountError> for AppError {
                 Field::Email,
                 "An account with this email already exists. Log in instead?",
             ),
-            AccountError::CommonPassword => fields.add(Field::Password, COMMON_PASSWORD_MESSAGE),
+            AccountError::BreachedPassword => fields.add(Field::Password, BREACHED_MESSAGE),
             AccountError::WrongPassword => {
                 fields.add(Field::CurrentPassword, "That is not your current password.")
             }
@@ -62,9 +63,7 @@ impl From<AccountError> for AppError {
     }
 }
 
-/// Why a password was refused by the common-password list.
-pub const COMMON_PASSWORD_MESSAGE: &str =
-    "This password is on a list of commonly used passwords. Choose something less predictable.";
+pub use super::breached_passwords::BREACHED_MESSAGE;
 
 /// What a signup did.
 #[derive(Debug)]
@@ -85,8 +84,8 @@ pub async fn register(
     state: &AppState,
     input: NormalizedSignup,
 ) -> Result<Registered, AccountError> {
-    if common_passwords::is_common(&input.password) {
-        return Err(AccountError::CommonPassword);
+    if breached_passwords::is_breached(&input.password) {
+        return Err(AccountError::BreachedPassword);
     }
     let hash = state.passwords.hash(input.password).await?;
     let now = state.clock.unix();
@@ -143,6 +142,11 @@ pub enum LoginOutcome {
     Refused {
         user_id: Option<i64>,
     },
+    /// Too many recent failures for this address: no password was checked.
+    Throttled {
+        user_id: Option<i64>,
+        gate: Gate,
+    },
 }
 
 /// Checks an email and password. An unknown email costs one bcrypt
@@ -159,10 +163,18 @@ pub async fn check_login(
         return Ok(LoginOutcome::Refused { user_id: None });
     }
     let user = state.users.by_email(&email).await?;
+    let gate = login_throttle::admit(state, &email).await?;
+    if gate != Gate::Open {
+        return Ok(LoginOutcome::Throttled {
+            user_id: user.map(|u| u.id),
+            gate,
+        });
+    }
     let stored = user.as_ref().map(|u| u.password_hash.clone());
     let verification = state.passwords.verify(password.to_owned(), stored).await?;
     match user {
         Some(user) if verification.matches => {
+            login_throttle::clear(state, &email).await?;
             if verification.needs_rehash {
                 upgrade_hash(state, &user, password).await;
             }

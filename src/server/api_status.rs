@@ -9,7 +9,7 @@
 use axum::{
     body::Body,
     extract::Request,
-    http::{header, StatusCode},
+    http::{header, HeaderValue, StatusCode},
     middleware::Next,
     response::Response,
 };
@@ -37,6 +37,11 @@ pub async fn fix_error_status(request: Request, next: Next) -> Response {
     if let Ok(error) = serde_json::from_slice::<AppError>(&bytes) {
         parts.status =
             StatusCode::from_u16(error.status()).unwrap_or(StatusCode::INTERNAL_SERVER_ERROR);
+        if let Some(secs) = error.retry_after() {
+            if let Ok(value) = HeaderValue::from_str(&secs.to_string()) {
+                parts.headers.insert(header::RETRY_AFTER, value);
+            }
+        }
     }
     Response::from_parts(parts, Body::from(bytes))
 }

@@ -45,7 +45,7 @@ impl AuthnBackend for Backend {
         Ok(
             match accounts::check_login(&self.state, &creds.email, &creds.password).await? {
                 LoginOutcome::Accepted(user) => Some(user),
-                LoginOutcome::Refused { .. } => None,
+                LoginOutcome::Refused { .. } | LoginOutcome::Throttled { .. } => None,
             },
         )
     }

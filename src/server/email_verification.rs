@@ -2,6 +2,7 @@
 
 use super::{
     accounts::{queue_verification, AccountError},
+    audit::{self, Actor, EventKind},
     state::AppState,
     tokens::{self, TokenKind},
     users::{User, Users},
@@ -12,7 +13,11 @@ const RESEND_INTERVAL_SECS: i64 = 60;
 
 /// Uses a verification link. Returns the account it confirmed, or `None`
 /// when the link is unknown, used or expired.
-pub async fn confirm(state: &AppState, token: &str) -> Result<Option<User>, AccountError> {
+pub async fn confirm(
+    state: &AppState,
+    actor: &Actor,
+    token: &str,
+) -> Result<Option<User>, AccountError> {
     let now = state.clock.unix();
     let mut tx = state.pool.begin().await?;
     let Some(redeemed) =
@@ -26,14 +31,14 @@ pub async fn confirm(state: &AppState, token: &str) -> Result<Option<User>, Acco
     tx.commit().await?;
     state.users.invalidate(redeemed.user_id);
     if let Some(user) = &user {
-        tracing::info!(event = "email_verified", user_id = user.id);
+        audit::record(state, actor, EventKind::EmailVerified, Some(user.id), None).await;
     }
     Ok(user)
 }
 
 /// Sends a fresh link to an unconfirmed account, unless one went out in the
 /// last minute (then quietly does nothing: the answer is the same).
-pub async fn resend(state: &AppState, user: &User) -> Result<(), AccountError> {
+pub async fn resend(state: &AppState, actor: &Actor, user: &User) -> Result<(), AccountError> {
     if user.email_verified_at.is_some() {
         return Ok(());
     }
@@ -46,11 +51,21 @@ pub async fn resend(state: &AppState, user: &User) -> Result<(), AccountError> {
     .bind(now - RESEND_INTERVAL_SECS)
     .fetch_optional(&mut *tx)
     .await?;
-    if recent.is_none() {
+    let send = recent.is_none();
+    if send {
         queue_verification(state, &mut tx, user).await?;
-        tracing::info!(event = "verification_sent", user_id = user.id);
     }
     tx.commit().await?;
     state.mailer.wake();
+    if send {
+        audit::record(
+            state,
+            actor,
+            EventKind::VerificationSent,
+            Some(user.id),
+            None,
+        )
+        .await;
+    }
     Ok(())
 }

@@ -11,8 +11,8 @@ use axum::{
 };
 
 use super::{
-    account_settings, auth_backend::AuthSession, email_verification, password_reset,
-    state::AppState,
+    account_settings, audit::Actor, auth_backend::AuthSession, client::Client, email_verification,
+    password_reset, state::AppState,
 };
 use crate::auth::Flash;
 
@@ -42,10 +42,14 @@ pub async fn token_links(
     let Some(auth) = request.extensions().get::<AuthSession>().cloned() else {
         return next.run(request).await;
     };
+    let actor = Actor::new(
+        Client::new(request.headers(), request.extensions()),
+        Some(&auth.session),
+    );
     match path.as_str() {
-        "/verify-email" => verify_email(&state, &auth, &token).await,
+        "/verify-email" => verify_email(&state, &actor, &auth, &token).await,
         RESET_PATH => reset_link(&state, &auth, &token).await,
-        "/confirm-email" => confirm_email(&state, &auth, &token).await,
+        "/confirm-email" => confirm_email(&state, &actor, &auth, &token).await,
         _ => next.run(request).await,
     }
 }
@@ -76,9 +80,14 @@ fn no_referrer(response: &mut Response) {
     );
 }
 
-async fn verify_email(state: &AppState, auth: &AuthSession, token: &str) -> Response {
+async fn verify_email(
+    state: &AppState,
+    actor: &Actor,
+    auth: &AuthSession,
+    token: &str,
+) -> Response {
     let signed_in = auth.user.as_ref().map(|u| u.id);
-    match email_verification::confirm(state, token).await {
+    match email_verification::confirm(state, actor, token).await {
         Ok(Some(user)) if signed_in == Some(user.id) => {
             redirect(with_notice("/dashboard", Flash::EmailVerified))
         }
@@ -101,10 +110,15 @@ async fn reset_link(state: &AppState, auth: &AuthSession, token: &str) -> Respon
     response
 }
 
-async fn confirm_email(state: &AppState, auth: &AuthSession, token: &str) -> Response {
+async fn confirm_email(
+    state: &AppState,
+    actor: &Actor,
+    auth: &AuthSession,
+    token: &str,
+) -> Response {
     let signed_in = auth.user.is_some();
     let home = if signed_in { "/settings" } else { "/login" };
-    match account_settings::confirm_email_change(state, token).await {
+    match account_settings::confirm_email_change(state, actor, token).await {
         Ok(Some(_)) => redirect(with_notice(home, Flash::EmailChanged)),
         Ok(None) => redirect(with_notice(home, Flash::LinkInvalid)),
         Err(e) => {

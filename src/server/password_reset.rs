@@ -10,8 +10,9 @@ use sha2::{Digest, Sha256};
 use tower_sessions::Session;
 
 use super::{
-    accounts::{AccountError, COMMON_PASSWORD_MESSAGE},
-    common_passwords,
+    accounts::{AccountError, BREACHED_MESSAGE},
+    audit::{self, Actor, EventKind},
+    breached_passwords, login_throttle,
     mail::Mail,
     request::internal,
     session_store::EndReason,
@@ -29,17 +30,19 @@ const PENDING_KEY: &str = "gh.reset";
 
 /// Handles a reset request. Invalid input is reported; everything else
 /// answers `Ok` whether or not a message was sent.
-pub async fn request(state: &AppState, raw_email: &str) -> Result<(), AppError> {
+pub async fn request(state: &AppState, actor: &Actor, raw_email: &str) -> Result<(), AppError> {
     let email = canonical_email(raw_email);
     if let Err(message) = check_email(&email) {
         let mut errors = FieldErrors::default();
         errors.add(Field::Email, message);
         return Err(AppError::Invalid(errors));
     }
-    send_link(state, &email).await.map_err(AppError::from)
+    send_link(state, actor, &email)
+        .await
+        .map_err(AppError::from)
 }
 
-async fn send_link(state: &AppState, email: &str) -> Result<(), AccountError> {
+async fn send_link(state: &AppState, actor: &Actor, email: &str) -> Result<(), AccountError> {
     let now = state.clock.unix();
     let address_hash: String = Sha256::digest(email.as_bytes())
         .iter()
@@ -66,7 +69,7 @@ async fn send_link(state: &AppState, email: &str) -> Result<(), AccountError> {
         );
         return Ok(());
     }
-    match Users::by_email_in(&mut tx, email).await? {
+    let user_id = match Users::by_email_in(&mut tx, email).await? {
         Some(user) => {
             let ttl_secs = state.settings.password_reset_ttl_secs;
             let token = tokens::issue(
@@ -81,21 +84,26 @@ async fn send_link(state: &AppState, email: &str) -> Result<(), AccountError> {
             let link = state.mailer.link(&format!("/reset-password?token={token}"));
             let mail = Mail::ResetPassword { link, ttl_secs };
             state.mailer.queue_in(&mut tx, &mail, &user.email).await?;
-            tracing::info!(event = "password_reset_requested", user_id = user.id);
+            Some(user.id)
         }
         None => {
             state
                 .mailer
                 .queue_in(&mut tx, &Mail::ResetUnknown, email)
                 .await?;
-            tracing::info!(
-                event = "password_reset_requested",
-                "no account for the address"
-            );
+            None
         }
-    }
+    };
     tx.commit().await?;
     state.mailer.wake();
+    audit::record(
+        state,
+        actor,
+        EventKind::PasswordResetRequested,
+        user_id,
+        None,
+    )
+    .await;
     Ok(())
 }
 
@@ -159,6 +167,7 @@ pub enum ResetError {
 /// told by mail. The user is not signed in.
 pub async fn reset(
     state: &AppState,
+    actor: &Actor,
     session: &Session,
     new_password: &str,
     confirmation: &str,
@@ -214,7 +223,10 @@ pub async fn reset(
     {
         tracing::error!(error = %e, user_id = user.id, "could not end sessions after a reset");
     }
-    tracing::info!(event = "password_reset", user_id = user.id);
+    if let Err(e) = login_throttle::clear(state, &user.email).await {
+        tracing::error!(error = %e, user_id = user.id, "could not clear the login throttle");
+    }
+    audit::record(state, actor, EventKind::PasswordReset, Some(user.id), None).await;
     Ok(user)
 }
 
@@ -246,8 +258,8 @@ pub fn check_new_password(
     let mut errors = FieldErrors::default();
     if let Err(message) = check_password(password, email, state.settings.password_min_length) {
         errors.add(Field::NewPassword, message);
-    } else if common_passwords::is_common(password) {
-        errors.add(Field::NewPassword, COMMON_PASSWORD_MESSAGE);
+    } else if breached_passwords::is_breached(password) {
+        errors.add(Field::NewPassword, BREACHED_MESSAGE);
     }
     if let Err(message) = check_confirmation(password, confirmation) {
         errors.add(Field::ConfirmNewPassword, message);

@@ -7,7 +7,9 @@ use axum::http::request::Parts;
 use leptos::prelude::use_context;
 use tower_sessions::Session;
 
-use super::{auth_backend::AuthSession, client::Client, csrf, state::AppState, users::User};
+use super::{
+    audit::Actor, auth_backend::AuthSession, client::Client, csrf, state::AppState, users::User,
+};
 use crate::error::AppError;
 
 /// One request's view of the server.
@@ -37,6 +39,11 @@ impl RequestCtx {
 
     pub fn session(&self) -> &Session {
         &self.auth.session
+    }
+
+    /// Who is acting, for the security log.
+    pub fn actor(&self) -> Actor {
+        Actor::new(self.client.clone(), Some(self.session()))
     }
 
     /// The signed-in user, or `Unauthorized`.

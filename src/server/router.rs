@@ -18,7 +18,8 @@ use leptos_axum::{
 use tower_http::{limit::RequestBodyLimitLayer, services::ServeDir};
 
 use super::{
-    api_status, db, links, security_headers, session_guard, session_layer, state::AppState,
+    api_status, client, db, links, rate_limit, security_headers, session_guard, session_layer,
+    state::AppState,
 };
 use crate::app::{shell, App};
 
@@ -57,6 +58,8 @@ pub fn router(state: AppState) -> Router {
             state.clone(),
             session_guard::require_same_origin,
         ))
+        .layer(from_fn_with_state(state.clone(), rate_limit::limit))
+        .layer(from_fn_with_state(state.clone(), client::resolve_client))
         .with_state(state.clone());
     let pkg_dir = format!("{}/{}", options.site_root, options.site_pkg_dir);
     Router::new()

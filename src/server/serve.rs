@@ -6,6 +6,7 @@ use std::{
     net::SocketAddr,
     os::unix::fs::{DirBuilderExt, PermissionsExt},
     process::ExitCode,
+    sync::Arc,
     time::Duration,
 };
 
@@ -14,6 +15,7 @@ use tokio::{net::TcpListener, sync::oneshot, task::JoinHandle};
 use tracing_subscriber::{filter::Targets, layer::SubscriberExt, util::SubscriberInitExt};
 
 use super::{
+    audit::{self, Actor, EventKind},
     clock::Clock,
     csrf::AllowedOrigins,
     db,
@@ -24,6 +26,7 @@ use super::{
     },
     password_reset,
     passwords::{HashError, Passwords},
+    rate_limit::RateLimits,
     router::router,
     secrets::{SecretError, SecretKey},
     session_store::{SessionPolicy, SessionStore},
@@ -236,6 +239,7 @@ pub async fn build_state(
         passwords,
         sessions,
         mailer,
+        rate_limits: Arc::new(RateLimits::new(&settings)),
         pool,
         clock,
         settings,
@@ -287,17 +291,28 @@ fn spawn_session_cleanup(state: AppState) -> JoinHandle<()> {
         loop {
             ticks.tick().await;
             match state.sessions.delete_expired().await {
-                Ok(0) => {}
-                Ok(count) => tracing::info!(
-                    event = "sessions_expired",
-                    count,
-                    "deleted expired sessions"
-                ),
+                Ok(users) => {
+                    for user_id in users {
+                        let detail = Some("ended while idle");
+                        audit::record(
+                            &state,
+                            &Actor::system(),
+                            EventKind::SessionExpired,
+                            Some(user_id),
+                            detail,
+                        )
+                        .await;
+                    }
+                }
                 Err(e) => tracing::warn!(error = %e, "could not delete expired sessions"),
             }
             if let Err(e) = password_reset::prune_requests(&state).await {
                 tracing::warn!(error = %e, "could not prune reset requests");
             }
+            if let Err(e) = audit::prune(&state).await {
+                tracing::warn!(error = %e, "could not prune the security log");
+            }
+            state.rate_limits.forget_idle(state.clock.unix());
         }
     })
 }

@@ -8,8 +8,13 @@ use axum::{
 };
 
 use super::{
-    auth_backend::AuthSession, client::Client, csrf, flash, session_layer::cookie_name,
-    session_store::EndReason, state::AppState,
+    audit::{self, Actor, EventKind},
+    auth_backend::AuthSession,
+    client::Client,
+    csrf, flash,
+    session_layer::cookie_name,
+    session_store::EndReason,
+    state::AppState,
 };
 use crate::auth::Flash;
 
@@ -78,12 +83,15 @@ async fn note_ended_session(state: &AppState, auth: &AuthSession, cookie: &str, 
     };
     let notice = match ended.reason {
         EndReason::Expired => {
-            tracing::info!(
-                event = "session_expired",
-                user_id = ended.user_id,
-                client = %client,
-                "request with an expired session"
-            );
+            let actor = Actor::new(client.clone(), None);
+            audit::record(
+                state,
+                &actor,
+                EventKind::SessionExpired,
+                ended.user_id,
+                None,
+            )
+            .await;
             Flash::SessionExpired
         }
         EndReason::PasswordChanged => Flash::SignedOutPasswordChanged,

@@ -150,6 +150,12 @@ fn backend(e: sqlx::Error) -> StoreError {
     StoreError::Backend(e.to_string())
 }
 
+/// A short, non-secret reference to a session for logs and the security log:
+/// the first 8 hex digits of its stored key (itself a hash of the id).
+pub fn short_ref(id: &Id) -> String {
+    hex(&key_of(id))[..8].to_owned()
+}
+
 /// The sign-in facts in a session's data, if someone is signed in.
 pub fn auth_meta(data: &HashMap<String, Value>) -> Option<AuthMeta> {
     data.get(AUTH_META_KEY)
@@ -225,8 +231,8 @@ impl SessionStore {
     }
 
     /// Deletes every expired session (recording why, for signed-in ones) and
-    /// old end records. Returns how many sessions ended.
-    pub async fn delete_expired(&self) -> Result<u64, sqlx::Error> {
+    /// old end records. Returns the users whose signed-in sessions ended.
+    pub async fn delete_expired(&self) -> Result<Vec<i64>, sqlx::Error> {
         let now = self.inner.clock.unix();
         // The stored expiry can lag the in-memory one by up to a touch
         // interval, so only rows past that margin are certainly expired.
@@ -252,20 +258,15 @@ impl SessionStore {
             .execute(&mut *tx)
             .await?;
         tx.commit().await?;
-        for (id_hash, user_id) in &ended {
+        for (id_hash, _) in &ended {
             if let Some(key) = parse_hex(id_hash) {
                 self.inner.cache.remove(&key);
             }
-            if let Some(user_id) = user_id {
-                tracing::info!(
-                    event = "session_expired",
-                    user_id,
-                    client = "none (expired while idle)",
-                    "deleted an expired session"
-                );
-            }
         }
-        Ok(ended.len() as u64)
+        Ok(ended
+            .into_iter()
+            .filter_map(|(_, user_id)| user_id)
+            .collect())
     }
 
     fn cached_from(&self, data: HashMap<String, Value>, started_at: i64, now: i64) -> Arc<Cached> {

@@ -68,6 +68,74 @@ pub struct Settings {
     pub smtp_security: SmtpSecurity,
     /// From `GATEHOUSE_SMTP_USERNAME` / `GATEHOUSE_SMTP_PASSWORD` only.
     pub smtp_credentials: Option<(String, Secret)>,
+    /// Proxies whose `X-Forwarded-For` is believed (addresses or CIDR blocks).
+    pub trusted_proxies: Vec<IpNet>,
+    /// Failed logins per account before delays start.
+    pub login_free_failures: i64,
+    /// The longest delay between failed logins of one account (seconds).
+    pub login_max_delay_secs: i64,
+    /// After this many consecutive failures an account accepts no login until
+    /// its password is reset.
+    pub login_lockout_failures: i64,
+    /// Per client address, requests per minute (a token bucket of that size).
+    pub rate_limit_login_per_minute: u32,
+    pub rate_limit_signup_per_minute: u32,
+    pub rate_limit_password_reset_per_minute: u32,
+    pub rate_limit_resend_verification_per_minute: u32,
+    pub rate_limit_password_check_per_minute: u32,
+    /// How long security-log events are kept (days).
+    pub security_log_retention_days: i64,
+}
+
+/// An IP network: an address and a prefix length (`10.0.0.0/8`, `::1/128`).
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub struct IpNet {
+    pub addr: IpAddr,
+    pub prefix: u8,
+}
+
+impl IpNet {
+    /// Parses `addr` or `addr/prefix`.
+    pub fn parse(text: &str) -> Result<IpNet, String> {
+        let (addr, prefix) = match text.split_once('/') {
+            Some((addr, prefix)) => (addr, Some(prefix)),
+            None => (text, None),
+        };
+        let addr: IpAddr = addr
+            .trim()
+            .parse()
+            .map_err(|_| format!("{text:?} is not an IP address or CIDR block"))?;
+        let max = if addr.is_ipv4() { 32 } else { 128 };
+        let prefix = match prefix {
+            Some(p) => p
+                .trim()
+                .parse::<u8>()
+                .ok()
+                .filter(|p| *p <= max)
+                .ok_or_else(|| format!("{text:?} has an invalid prefix length"))?,
+            None => max,
+        };
+        Ok(IpNet { addr, prefix })
+    }
+
+    /// Whether `ip` is inside this network.
+    pub fn contains(&self, ip: IpAddr) -> bool {
+        match (self.addr, ip) {
+            (IpAddr::V4(net), IpAddr::V4(ip)) => {
+                let mask = u32::MAX
+                    .checked_shl(32 - u32::from(self.prefix))
+                    .unwrap_or(0);
+                u32::from(net) & mask == u32::from(ip) & mask
+            }
+            (IpAddr::V6(net), IpAddr::V6(ip)) => {
+                let mask = u128::MAX
+                    .checked_shl(128 - u32::from(self.prefix))
+                    .unwrap_or(0);
+                u128::from(net) & mask == u128::from(ip) & mask
+            }
+            _ => false,
+        }
+    }
 }
 
 /// A secret from the environment; `Debug` never shows it.
@@ -134,6 +202,16 @@ impl Default for Settings {
             smtp_port: 587,
             smtp_security: SmtpSecurity::StartTls,
             smtp_credentials: None,
+            trusted_proxies: Vec::new(),
+            login_free_failures: 5,
+            login_max_delay_secs: 15 * 60,
+            login_lockout_failures: 100,
+            rate_limit_login_per_minute: 20,
+            rate_limit_signup_per_minute: 5,
+            rate_limit_password_reset_per_minute: 5,
+            rate_limit_resend_verification_per_minute: 3,
+            rate_limit_password_check_per_minute: 60,
+            security_log_retention_days: 90,
         }
     }
 }
@@ -411,6 +489,48 @@ impl Settings {
                 _ => Err("expected \"starttls\", \"tls\" or \"none\"".into()),
             })?;
         }
+        if let Some(v) = get("trusted_proxies") {
+            settings.trusted_proxies = networks(&v, "trusted_proxies")?;
+        }
+        if let Some(v) = get("login_free_failures") {
+            settings.login_free_failures = integer(&v, "login_free_failures", 1, 50)?;
+        }
+        if let Some(v) = get("login_max_delay_secs") {
+            settings.login_max_delay_secs = integer(&v, "login_max_delay_secs", 1, 24 * 3600)?;
+        }
+        if let Some(v) = get("login_lockout_failures") {
+            settings.login_lockout_failures = integer(&v, "login_lockout_failures", 2, 100)?;
+        }
+        for (key, field) in [
+            (
+                "rate_limit_login_per_minute",
+                &mut settings.rate_limit_login_per_minute,
+            ),
+            (
+                "rate_limit_signup_per_minute",
+                &mut settings.rate_limit_signup_per_minute,
+            ),
+            (
+                "rate_limit_password_reset_per_minute",
+                &mut settings.rate_limit_password_reset_per_minute,
+            ),
+            (
+                "rate_limit_resend_verification_per_minute",
+                &mut settings.rate_limit_resend_verification_per_minute,
+            ),
+            (
+                "rate_limit_password_check_per_minute",
+                &mut settings.rate_limit_password_check_per_minute,
+            ),
+        ] {
+            if let Some(v) = get(key) {
+                *field = integer(&v, key, 1, 100_000)? as u32;
+            }
+        }
+        if let Some(v) = get("security_log_retention_days") {
+            settings.security_log_retention_days =
+                integer(&v, "security_log_retention_days", 1, 3650)?;
+        }
         let env_value = |name: &str| env.iter().find(|(k, _)| k == name).map(|(_, v)| v.clone());
         settings.secret_key = env_value("GATEHOUSE_SECRET_KEY").map(Secret);
         settings.smtp_credentials = env_value("GATEHOUSE_SMTP_USERNAME").map(|user| {
@@ -496,6 +616,16 @@ pub const KEYS: &[&str] = &[
     "smtp_host",
     "smtp_port",
     "smtp_security",
+    "trusted_proxies",
+    "login_free_failures",
+    "login_max_delay_secs",
+    "login_lockout_failures",
+    "rate_limit_login_per_minute",
+    "rate_limit_signup_per_minute",
+    "rate_limit_password_reset_per_minute",
+    "rate_limit_resend_verification_per_minute",
+    "rate_limit_password_check_per_minute",
+    "security_log_retention_days",
 ];
 
 fn error(key: &str, raw: &Raw, message: String) -> SettingsError {
@@ -549,6 +679,41 @@ fn integer(raw: &Raw, key: &str, min: i64, max: i64) -> Result<i64, SettingsErro
         ));
     }
     Ok(value)
+}
+
+/// A list of networks: a TOML array of strings, or (from the environment) a
+/// comma-separated string.
+fn networks(raw: &Raw, key: &str) -> Result<Vec<IpNet>, SettingsError> {
+    let items: Vec<String> = match &raw.value {
+        toml::Value::Array(items) => items
+            .iter()
+            .map(|item| match item {
+                toml::Value::String(s) => Ok(s.clone()),
+                other => Err(error(
+                    key,
+                    raw,
+                    format!("expected strings, got {}", other.type_str()),
+                )),
+            })
+            .collect::<Result<_, _>>()?,
+        toml::Value::String(s) => s
+            .split(',')
+            .map(str::trim)
+            .filter(|s| !s.is_empty())
+            .map(str::to_owned)
+            .collect(),
+        other => {
+            return Err(error(
+                key,
+                raw,
+                format!("expected a list of addresses, got {}", other.type_str()),
+            ))
+        }
+    };
+    items
+        .iter()
+        .map(|item| IpNet::parse(item).map_err(|m| error(key, raw, m)))
+        .collect()
 }
 
 fn boolean(raw: &Raw, key: &str) -> Result<bool, SettingsError> {
@@ -612,6 +777,30 @@ mod tests {
 
         let err = Settings::from_sources(Some("colour = 1\n"), "Leptos.toml", &[]).unwrap_err();
         assert!(err.to_string().contains("colour"));
+    }
+
+    #[test]
+    fn trusted_proxies_accept_addresses_and_blocks() {
+        let s = Settings::from_sources(
+            Some("trusted_proxies = [\"10.0.0.0/8\", \"::1\"]\n"),
+            "Leptos.toml",
+            &[],
+        )
+        .unwrap();
+        assert!(s.trusted_proxies[0].contains("10.1.2.3".parse().unwrap()));
+        assert!(!s.trusted_proxies[0].contains("11.0.0.1".parse().unwrap()));
+        assert!(s.trusted_proxies[1].contains("::1".parse().unwrap()));
+        let s = Settings::from_sources(
+            None,
+            "Leptos.toml",
+            &env(&[("GATEHOUSE_TRUSTED_PROXIES", "127.0.0.1, 192.168.0.0/16")]),
+        )
+        .unwrap();
+        assert_eq!(s.trusted_proxies.len(), 2);
+        assert!(
+            Settings::from_sources(Some("trusted_proxies = [\"nope\"]\n"), "Leptos.toml", &[])
+                .is_err()
+        );
     }
 
     #[test]

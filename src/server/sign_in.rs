@@ -4,7 +4,9 @@ use axum_login::AuthUser;
 
 use super::{
     accounts::{self, LoginOutcome, Registered},
+    audit::{self, EventKind},
     csrf, flash,
+    login_throttle::Gate,
     request::{internal, RequestCtx},
     session_store::{AuthMeta, AUTH_META_KEY},
     users::User,
@@ -54,24 +56,26 @@ pub async fn start(ctx: &mut RequestCtx, user: &User, kind: SignInKind) -> Resul
         .record_sign_in(user.id, now)
         .await
         .map_err(|e| internal("recording the sign-in time", e))?;
-    let event = match kind {
-        SignInKind::Signup => "signup",
-        SignInKind::Login => "login_succeeded",
+    // Save now, so the new session id exists and the event can name it.
+    session
+        .save()
+        .await
+        .map_err(|e| internal("saving the new session", e))?;
+    let kind = match kind {
+        SignInKind::Signup => EventKind::Signup,
+        SignInKind::Login => EventKind::LoginSucceeded,
     };
-    tracing::info!(event, user_id = user.id, client = %ctx.client, "signed in");
+    audit::record(&ctx.state, &ctx.actor(), kind, Some(user.id), None).await;
     Ok(())
 }
 
-/// Logs a signup that did not sign anyone in (verification required).
-pub fn log_signup(ctx: &RequestCtx, registered: &Registered) {
-    match registered {
-        Registered::New(user) => {
-            tracing::info!(event = "signup", user_id = user.id, client = %ctx.client, "account created");
-        }
-        Registered::Existing => {
-            tracing::info!(event = "signup_existing_address", client = %ctx.client, "signup with a taken address");
-        }
-    }
+/// Records a signup that did not sign anyone in (verification required).
+pub async fn log_signup(ctx: &RequestCtx, registered: &Registered) {
+    let (kind, user_id) = match registered {
+        Registered::New(user) => (EventKind::Signup, Some(user.id)),
+        Registered::Existing => (EventKind::SignupExistingAddress, None),
+    };
+    audit::record(&ctx.state, &ctx.actor(), kind, user_id, None).await;
 }
 
 /// Re-keys this session after the password changed: a new session id, the
@@ -99,8 +103,29 @@ pub async fn log_in(ctx: &mut RequestCtx, email: &str, password: &str) -> Result
     match accounts::check_login(&ctx.state, email, password).await? {
         LoginOutcome::Accepted(user) => start(ctx, &user, SignInKind::Login).await,
         LoginOutcome::Refused { user_id } => {
-            tracing::info!(event = "login_failed", user_id, client = %ctx.client, "failed login");
+            audit::record(
+                &ctx.state,
+                &ctx.actor(),
+                EventKind::LoginFailed,
+                user_id,
+                None,
+            )
+            .await;
             Err(AppError::InvalidCredentials)
+        }
+        LoginOutcome::Throttled { user_id, gate } => {
+            audit::record(
+                &ctx.state,
+                &ctx.actor(),
+                EventKind::LoginThrottled,
+                user_id,
+                None,
+            )
+            .await;
+            Err(match gate {
+                Gate::Wait(retry_after_secs) => AppError::LoginThrottled { retry_after_secs },
+                Gate::Locked | Gate::Open => AppError::LoginLocked,
+            })
         }
     }
 }
@@ -109,16 +134,19 @@ pub async fn log_in(ctx: &mut RequestCtx, email: &str, password: &str) -> Result
 /// (The "logged out" notice travels in the redirect URL, so nothing new is
 /// stored in a session here.)
 pub async fn end(ctx: &mut RequestCtx) -> Result<(), AppError> {
+    let actor = ctx.actor();
     let user = ctx
         .auth
         .logout()
         .await
         .map_err(|e| internal("signing out", e))?;
-    tracing::info!(
-        event = "logout",
-        user_id = user.map(|u| u.id),
-        client = %ctx.client,
-        "signed out"
-    );
+    audit::record(
+        &ctx.state,
+        &actor,
+        EventKind::Logout,
+        user.map(|u| u.id),
+        None,
+    )
+    .await;
     Ok(())
 }

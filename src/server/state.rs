@@ -11,6 +11,7 @@ use super::{
     csrf::AllowedOrigins,
     mail::Mailer,
     passwords::Passwords,
+    rate_limit::RateLimits,
     session_store::SessionStore,
     settings::{Origin, Settings},
     users::Users,
@@ -31,6 +32,7 @@ pub struct AppInner {
     pub passwords: Passwords,
     pub sessions: SessionStore,
     pub mailer: Mailer,
+    pub rate_limits: Arc<RateLimits>,
     pub clock: Clock,
     pub leptos_options: LeptosOptions,
 }

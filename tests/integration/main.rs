@@ -7,6 +7,7 @@
 mod smtp_server;
 mod support;
 
+mod abuse;
 mod account_settings;
 mod bad_input;
 mod csrf;

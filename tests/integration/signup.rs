@@ -155,10 +155,10 @@ async fn invalid_input_is_refused_with_a_specific_message_per_field() {
 }
 
 #[tokio::test]
-async fn common_passwords_are_refused_with_the_reason() {
+async fn breached_passwords_are_refused_with_the_reason() {
     let app = spawn_app().await;
     let body = signup_error(&app, "x@example.com", "123456789012345", "123456789012345").await;
-    assert!(body.contains("commonly used passwords"), "{body}");
+    assert!(body.contains("appeared in a data breach"), "{body}");
 }
 
 #[tokio::test]

@@ -39,12 +39,19 @@ pub fn fresh_data_dir() -> PathBuf {
     dir
 }
 
-/// Test settings: port 0, a fresh data folder, bcrypt cost 4.
+/// Test settings: port 0, a fresh data folder, bcrypt cost 4, and
+/// per-address rate limits out of the way (every test client is 127.0.0.1;
+/// the rate-limit tests set their own).
 pub fn test_settings(data_dir: PathBuf) -> Settings {
     Settings {
         site_addr: "127.0.0.1:0".parse().unwrap(),
         data_dir,
         bcrypt_cost: 4,
+        rate_limit_login_per_minute: 10_000,
+        rate_limit_signup_per_minute: 10_000,
+        rate_limit_password_reset_per_minute: 10_000,
+        rate_limit_resend_verification_per_minute: 10_000,
+        rate_limit_password_check_per_minute: 10_000,
         ..Settings::default()
     }
 }

@@ -80,6 +80,9 @@ pub fn LiveInput(
     autocomplete: &'static str,
     state: FieldState,
     message: Signal<Option<String>>,
+    /// Called with the value when the field is left.
+    #[prop(optional)]
+    on_blur: Option<Callback<String>>,
     #[prop(optional)] children: Option<Children>,
 ) -> impl IntoView {
     view! {
@@ -92,7 +95,12 @@ pub fn LiveInput(
                     state.value.set(event_target_value(&ev));
                     state.edited.set(true);
                 }
-                on:blur=move |_| state.touched.set(true)/>
+                on:blur=move |_| {
+                    state.touched.set(true);
+                    if let Some(on_blur) = on_blur {
+                        on_blur.run(state.value.get_untracked());
+                    }
+                }/>
             {children.map(|children| children())}
             <FieldMessage id message/>
         </div>

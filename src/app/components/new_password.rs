@@ -3,7 +3,7 @@
 
 use leptos::prelude::*;
 
-use super::{field_message, FieldState, LiveInput};
+use super::{field_message, BreachCheck, FieldState, LiveInput};
 use crate::{
     auth::validation::{check_confirmation, check_password, estimate_strength, nfkc},
     error::{AppError, Field},
@@ -19,8 +19,15 @@ pub fn NewPasswordInputs(
     #[prop(into)] email: Signal<String>,
     server_error: Signal<Option<AppError>>,
 ) -> impl IntoView {
+    let breach = BreachCheck::new();
+    let local = move || check_password(&nfkc(&password.value.get()), &email.get(), min_chars);
     let password_message = field_message(password, Field::NewPassword, server_error, move || {
-        check_password(&nfkc(&password.value.get()), &email.get(), min_chars)
+        local().and_then(|()| breach.verdict(&password.value.get()))
+    });
+    let ask = Callback::new(move |value: String| {
+        if local().is_ok() {
+            breach.ask(value);
+        }
     });
     let confirm_message = field_message(
         confirm,
@@ -30,7 +37,7 @@ pub fn NewPasswordInputs(
     );
     view! {
         <LiveInput id="new_password" label="New password" input_type="password" autocomplete="new-password"
-            state=password message=password_message>
+            state=password message=password_message on_blur=ask>
             <PasswordHint min_chars password/>
         </LiveInput>
         <LiveInput id="confirm_new_password" label="Confirm new password" input_type="password"

@@ -1,5 +1,6 @@
 //! One module per route.
 
+mod activity;
 mod check_email;
 mod dashboard;
 mod forgot_password;
@@ -11,6 +12,7 @@ mod settings;
 mod signup;
 mod verify_email;
 
+pub use activity::ActivityPage;
 pub use check_email::CheckEmailPage;
 pub use dashboard::DashboardPage;
 pub use forgot_password::ForgotPasswordPage;

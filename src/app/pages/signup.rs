@@ -6,8 +6,8 @@ use leptos_router::components::A;
 
 use crate::{
     app::components::{
-        action_error, field_message, on_server_answer, CsrfField, FieldState, FormAlert, LiveInput,
-        Page, PasswordHint, SubmitButton,
+        action_error, field_message, on_server_answer, BreachCheck, CsrfField, FieldState,
+        FormAlert, LiveInput, Page, PasswordHint, SubmitButton,
     },
     auth::{
         api::Signup,
@@ -39,8 +39,15 @@ fn SignupForm(action: ServerAction<Signup>, session: SessionView) -> impl IntoVi
     let email_message = field_message(email, Field::Email, server_error, move || {
         check_email(&canonical())
     });
+    let breach = BreachCheck::new();
+    let local = move || check_password(&nfkc(&password.value.get()), &canonical(), min_chars);
     let password_message = field_message(password, Field::Password, server_error, move || {
-        check_password(&nfkc(&password.value.get()), &canonical(), min_chars)
+        local().and_then(|()| breach.verdict(&password.value.get()))
+    });
+    let ask = Callback::new(move |value: String| {
+        if local().is_ok() {
+            breach.ask(value);
+        }
     });
     let confirm_message = field_message(confirm, Field::ConfirmPassword, server_error, move || {
         check_confirmation(&nfkc(&password.value.get()), &nfkc(&confirm.value.get()))
@@ -53,7 +60,7 @@ fn SignupForm(action: ServerAction<Signup>, session: SessionView) -> impl IntoVi
                 <LiveInput id="email" label="Email" input_type="email" autocomplete="email"
                     state=email message=email_message/>
                 <LiveInput id="password" label="Password" input_type="password" autocomplete="new-password"
-                    state=password message=password_message>
+                    state=password message=password_message on_blur=ask>
                     <PasswordHint min_chars password/>
                 </LiveInput>
                 <LiveInput id="confirm_password" label="Confirm password" input_type="password"

@@ -1,0 +1,522 @@
+//! Abuse resistance: per-account login throttling, per-address rate limits,
+//! trusted proxies, breached passwords, the security log.
+
+use std::collections::HashSet;
+
+use gatehouse::server::{audit::EventKind, settings::IpNet};
+use reqwest::header::{ACCEPT, ORIGIN};
+
+use crate::support::*;
+
+/// A failed login as the app sends it; (status, Retry-After, body).
+async fn attempt(app: &TestApp, email: &str, password: &str) -> (u16, Option<String>, String) {
+    let browser = app.browser();
+    let token = browser.csrf_token("/login").await;
+    let response = browser
+        .post_fetch(
+            "/api/login",
+            "/login",
+            &[
+                ("email", email),
+                ("password", password),
+                ("csrf_token", &token),
+            ],
+        )
+        .await;
+    let status = response.status().as_u16();
+    let retry = response
+        .headers()
+        .get("retry-after")
+        .map(|v| v.to_str().unwrap().to_owned());
+    (status, retry, response.text().await.unwrap())
+}
+
+#[tokio::test]
+async fn failed_logins_slow_an_account_down_and_a_success_resets_the_count() {
+    let app = spawn_app().await;
+    app.signed_up("victim@example.com").await;
+    for n in 1..=5 {
+        assert_eq!(
+            attempt(&app, "victim@example.com", "wrong").await.0,
+            401,
+            "failure {n} is free"
+        );
+    }
+    assert_eq!(
+        attempt(&app, "victim@example.com", "wrong").await.0,
+        401,
+        "the 6th is checked"
+    );
+    for expected_wait in [1, 2, 4, 8] {
+        let (status, retry, body) = attempt(&app, "victim@example.com", "wrong").await;
+        assert_eq!(status, 429, "{body}");
+        assert_eq!(retry.as_deref(), Some(expected_wait.to_string().as_str()));
+        assert!(body.contains("LoginThrottled"), "{body}");
+        app.clock.advance(expected_wait);
+        assert_eq!(attempt(&app, "victim@example.com", "wrong").await.0, 401);
+    }
+    // Even the right password waits its turn, then succeeds and clears the count.
+    assert_eq!(attempt(&app, "victim@example.com", PASSWORD).await.0, 429);
+    app.clock.advance(16);
+    assert_eq!(attempt(&app, "victim@example.com", PASSWORD).await.0, 200);
+    for _ in 1..=5 {
+        assert_eq!(attempt(&app, "victim@example.com", "wrong").await.0, 401);
+    }
+}
+
+#[tokio::test]
+async fn the_delay_is_capped() {
+    let app = spawn_with(|s| s.login_max_delay_secs = 60).await;
+    for _ in 0..20 {
+        app.clock.advance(3600);
+        attempt(&app, "capped@example.com", "wrong").await;
+    }
+    let (status, retry, _) = attempt(&app, "capped@example.com", "wrong").await;
+    assert_eq!(status, 429);
+    assert_eq!(retry.as_deref(), Some("60"));
+}
+
+#[tokio::test]
+async fn a_throttled_attempt_costs_no_bcrypt_work() {
+    let app = spawn_app().await;
+    for _ in 0..6 {
+        attempt(&app, "busy@example.com", "wrong").await;
+    }
+    let before = app.state().passwords.counts();
+    assert_eq!(attempt(&app, "busy@example.com", "wrong").await.0, 429);
+    assert_eq!(app.state().passwords.counts(), before);
+}
+
+#[tokio::test]
+async fn throttled_answers_are_the_same_for_known_and_unknown_addresses() {
+    let app = spawn_app().await;
+    app.signed_up("exists@example.com").await;
+    for email in ["exists@example.com", "ghost@example.com"] {
+        for _ in 0..6 {
+            attempt(&app, email, "wrong").await;
+        }
+    }
+    let known = attempt(&app, "exists@example.com", "wrong").await;
+    let unknown = attempt(&app, "ghost@example.com", "wrong").await;
+    assert_eq!(known, unknown);
+    assert_eq!(known.0, 429);
+}
+
+#[tokio::test]
+async fn too_many_failures_lock_the_account_until_a_password_reset() {
+    let app = spawn_with(|s| {
+        s.login_free_failures = 2;
+        s.login_lockout_failures = 4;
+    })
+    .await;
+    app.signed_up("locked@example.com").await;
+    for _ in 0..4 {
+        app.clock.advance(3600);
+        attempt(&app, "locked@example.com", "wrong").await;
+    }
+    app.clock.advance(3600);
+    let (status, _, body) = attempt(&app, "locked@example.com", PASSWORD).await;
+    assert_eq!(status, 429);
+    assert!(body.contains("LoginLocked"), "{body}");
+    // The owner's way back: a password reset.
+    let browser = app.browser();
+    let token = browser.csrf_token("/forgot-password").await;
+    browser
+        .post_form(
+            "/api/request_password_reset",
+            "/forgot-password",
+            &[("email", "locked@example.com"), ("csrf_token", &token)],
+        )
+        .await;
+    let link = app
+        .link_in_mail("locked@example.com", "reset_password")
+        .await;
+    browser.get(&link).await;
+    let token = browser.csrf_token("/forgot-password").await;
+    let fresh = "a fresh passphrase after the lockout";
+    browser
+        .post_form(
+            "/api/reset_password",
+            "/reset-password",
+            &[
+                ("new_password", fresh),
+                ("confirm_new_password", fresh),
+                ("csrf_token", &token),
+            ],
+        )
+        .await;
+    assert_eq!(attempt(&app, "locked@example.com", fresh).await.0, 200);
+}
+
+#[tokio::test]
+async fn the_throttle_message_says_when_to_try_again_without_javascript() {
+    let app = spawn_app().await;
+    for _ in 0..6 {
+        attempt(&app, "nojs-throttle@example.com", "wrong").await;
+    }
+    let browser = app.browser();
+    let response = browser.login("nojs-throttle@example.com", "wrong").await;
+    let html = follow(&browser, response).await;
+    assert!(
+        html.contains(
+            "Too many failed sign-in attempts for this account. Please try again in 1 second."
+        ),
+        "{html}"
+    );
+}
+
+#[tokio::test]
+async fn an_address_over_its_limit_gets_429_with_retry_after() {
+    let app = spawn_with(|s| s.rate_limit_login_per_minute = 3).await;
+    for _ in 0..3 {
+        assert_ne!(attempt(&app, "many@example.com", "wrong").await.0, 429);
+    }
+    let (status, retry, body) = attempt(&app, "another@example.com", "wrong").await;
+    assert_eq!(
+        status, 429,
+        "credential stuffing across accounts is slowed too"
+    );
+    let retry: u64 = retry.expect("Retry-After").parse().unwrap();
+    assert!((1..=20).contains(&retry), "{retry}");
+    assert!(body.contains("RateLimited"));
+    // A plain form post gets a page that says so.
+    let browser = app.browser();
+    let token = browser.csrf_token("/login").await;
+    let response = browser
+        .post_form(
+            "/api/login",
+            "/login",
+            &[
+                ("email", "x@example.com"),
+                ("password", "x"),
+                ("csrf_token", &token),
+            ],
+        )
+        .await;
+    assert_eq!(response.status(), 429);
+    assert!(response.headers().contains_key("retry-after"));
+    let page = response.text().await.unwrap();
+    assert!(
+        page.contains("Too many attempts from your network. Please try again in"),
+        "{page}"
+    );
+}
+
+#[tokio::test]
+async fn signup_reset_and_resend_are_limited_per_address_too() {
+    let app = spawn_with(|s| {
+        s.rate_limit_signup_per_minute = 1;
+        s.rate_limit_password_reset_per_minute = 1;
+        s.rate_limit_resend_verification_per_minute = 1;
+    })
+    .await;
+    let browser = app.browser();
+    for endpoint in ["signup", "request_password_reset", "resend_verification"] {
+        let path = format!("/api/{endpoint}");
+        browser.post_fetch(&path, "/", &[]).await;
+        assert_eq!(
+            browser.post_fetch(&path, "/", &[]).await.status(),
+            429,
+            "{endpoint}"
+        );
+    }
+}
+
+async fn spoofed_attempts(app: &TestApp) -> Vec<u16> {
+    let mut statuses = Vec::new();
+    for n in 0..4 {
+        let browser = app.browser();
+        let token = browser.csrf_token("/login").await;
+        let response = browser
+            .client
+            .post(browser.url("/api/login"))
+            .header(ORIGIN, &app.base)
+            .header(ACCEPT, "application/json")
+            .header("x-forwarded-for", format!("198.51.100.{n}"))
+            .form(&[
+                ("email", "xff@example.com"),
+                ("password", "x"),
+                ("csrf_token", token.as_str()),
+            ])
+            .send()
+            .await
+            .unwrap();
+        statuses.push(response.status().as_u16());
+    }
+    statuses
+}
+
+#[tokio::test]
+async fn x_forwarded_for_from_an_untrusted_peer_changes_nothing() {
+    let app = spawn_with(|s| s.rate_limit_login_per_minute = 2).await;
+    let statuses = spoofed_attempts(&app).await;
+    assert_eq!(
+        statuses.iter().filter(|s| **s == 429).count(),
+        2,
+        "{statuses:?}"
+    );
+    let clients: Vec<Option<String>> =
+        sqlx::query_scalar("SELECT client FROM auth_events WHERE kind = 'login_failed'")
+            .fetch_all(&app.state().pool)
+            .await
+            .unwrap();
+    assert!(
+        clients.iter().all(|c| c.as_deref() == Some("127.0.0.1")),
+        "{clients:?}"
+    );
+}
+
+#[tokio::test]
+async fn x_forwarded_for_from_a_trusted_proxy_names_the_client() {
+    let app = spawn_with(|s| {
+        s.rate_limit_login_per_minute = 2;
+        s.trusted_proxies = vec![IpNet::parse("127.0.0.1").unwrap()];
+        s.login_free_failures = 50;
+    })
+    .await;
+    let statuses = spoofed_attempts(&app).await;
+    assert!(
+        statuses.iter().all(|s| *s == 401),
+        "each client has its own bucket: {statuses:?}"
+    );
+    let clients: HashSet<Option<String>> =
+        sqlx::query_scalar("SELECT client FROM auth_events WHERE kind = 'login_failed'")
+            .fetch_all(&app.state().pool)
+            .await
+            .unwrap()
+            .into_iter()
+            .collect();
+    assert!(
+        clients.contains(&Some("198.51.100.3".to_owned())),
+        "{clients:?}"
+    );
+}
+
+#[tokio::test]
+async fn a_breached_password_is_refused_at_signup_and_at_password_change() {
+    let app = spawn_app().await;
+    let browser = app.browser();
+    let response = browser
+        .signup_fetch("breach@example.com", "123456789012345", "123456789012345")
+        .await;
+    assert!(response
+        .text()
+        .await
+        .unwrap()
+        .contains("appeared in a data breach"));
+    let signed_in = app.signed_up("change-breach@example.com").await;
+    let token = signed_in.csrf_token("/settings").await;
+    let response = signed_in
+        .post_fetch(
+            "/api/change_password",
+            "/settings",
+            &[
+                ("current_password", PASSWORD),
+                ("new_password", "qwertyuiopasdfgh"),
+                ("confirm_new_password", "qwertyuiopasdfgh"),
+                ("csrf_token", &token),
+            ],
+        )
+        .await;
+    assert_eq!(response.status(), 422);
+    assert!(response
+        .text()
+        .await
+        .unwrap()
+        .contains("appeared in a data breach"));
+}
+
+#[tokio::test]
+async fn the_browser_can_ask_whether_a_password_is_breached() {
+    let app = spawn_app().await;
+    let browser = app.browser();
+    browser.page("/signup").await;
+    for (password, breached) in [
+        ("123456789012345", "true"),
+        ("correct horse battery staple", "false"),
+    ] {
+        let response = browser
+            .post_fetch("/api/check_password", "/signup", &[("password", password)])
+            .await;
+        assert_eq!(response.text().await.unwrap(), breached, "{password}");
+    }
+}
+
+#[tokio::test]
+async fn every_event_kind_lands_in_the_security_log_without_secrets() {
+    let app = spawn_with(|s| s.rate_limit_signup_per_minute = 3).await;
+    // signup, verification, login, logout...
+    let browser = app.signed_up("log@example.com").await;
+    let cookie = browser.session_cookie().unwrap();
+    let csrf = browser.csrf_token("/dashboard").await;
+    browser.logout().await;
+    attempt(&app, "log@example.com", "a wrong password").await;
+    for _ in 0..6 {
+        attempt(&app, "log@example.com", "a wrong password").await;
+    }
+    app.clock.advance(3600);
+    // ...a taken-address signup, a resend, a reset...
+    app.browser().signup("log@example.com", PASSWORD).await;
+    let other = app.browser();
+    other.signup("unverified@example.com", PASSWORD).await;
+    other.login("unverified@example.com", PASSWORD).await;
+    app.clock.advance(61);
+    let token = other.csrf_token("/verify-email").await;
+    other
+        .post_form(
+            "/api/resend_verification",
+            "/verify-email",
+            &[("csrf_token", &token)],
+        )
+        .await;
+    let token = other.csrf_token("/forgot-password").await;
+    other
+        .post_form(
+            "/api/request_password_reset",
+            "/forgot-password",
+            &[("email", "log@example.com"), ("csrf_token", &token)],
+        )
+        .await;
+    let reset_link = app.link_in_mail("log@example.com", "reset_password").await;
+    other.get(&reset_link).await;
+    let reset_token = reset_link.split("token=").nth(1).unwrap().to_owned();
+    let new_password = "second secret passphrase here";
+    let token = other.csrf_token("/forgot-password").await;
+    other
+        .post_form(
+            "/api/reset_password",
+            "/reset-password",
+            &[
+                ("new_password", new_password),
+                ("confirm_new_password", new_password),
+                ("csrf_token", &token),
+            ],
+        )
+        .await;
+    // ...a password and an email change, an expiry, a deletion, a rate limit.
+    let browser = app.browser();
+    let response = browser.login("log@example.com", new_password).await;
+    assert_eq!(location(&response), "/dashboard", "login after the reset");
+    let token = browser.csrf_token("/settings").await;
+    let third = "third secret passphrase here";
+    browser
+        .post_form(
+            "/api/change_password",
+            "/settings",
+            &[
+                ("current_password", new_password),
+                ("new_password", third),
+                ("confirm_new_password", third),
+                ("csrf_token", &token),
+            ],
+        )
+        .await;
+    let token = browser.csrf_token("/settings").await;
+    browser
+        .post_form(
+            "/api/change_email",
+            "/settings",
+            &[
+                ("current_password", third),
+                ("new_email", "log2@example.com"),
+                ("csrf_token", &token),
+            ],
+        )
+        .await;
+    let link = app
+        .link_in_mail("log2@example.com", "confirm_new_email")
+        .await;
+    browser.get(&link).await;
+    app.clock.advance(2 * 3600);
+    browser.get("/dashboard").await;
+    browser.login("log2@example.com", third).await;
+    let token = browser.csrf_token("/settings").await;
+    browser
+        .post_form(
+            "/api/delete_account",
+            "/settings",
+            &[("current_password", third), ("csrf_token", &token)],
+        )
+        .await;
+    for _ in 0..4 {
+        app.browser()
+            .post_fetch("/api/signup", "/signup", &[])
+            .await;
+    }
+
+    let rows: Vec<(
+        String,
+        Option<String>,
+        Option<String>,
+        Option<String>,
+        Option<String>,
+    )> = sqlx::query_as("SELECT kind, client, user_agent, session_ref, detail FROM auth_events")
+        .fetch_all(&app.state().pool)
+        .await
+        .unwrap();
+    let kinds: HashSet<&str> = rows.iter().map(|r| r.0.as_str()).collect();
+    for kind in EventKind::ALL {
+        assert!(
+            kinds.contains(kind.as_str()),
+            "no {} event in {kinds:?}",
+            kind.as_str()
+        );
+    }
+    let secrets = [
+        PASSWORD,
+        new_password,
+        third,
+        "a wrong password",
+        csrf.as_str(),
+        cookie.trim_start_matches("gatehouse="),
+        reset_token.as_str(),
+    ];
+    for row in &rows {
+        let columns = [
+            Some(&row.0),
+            row.1.as_ref(),
+            row.2.as_ref(),
+            row.3.as_ref(),
+            row.4.as_ref(),
+        ];
+        for value in columns.into_iter().flatten() {
+            for secret in secrets {
+                assert!(!value.contains(secret), "{:?} holds a secret", row);
+            }
+        }
+    }
+}
+
+#[tokio::test]
+async fn the_activity_page_lists_the_users_own_events_in_words() {
+    let app = spawn_app().await;
+    let browser = app.signed_up("activity@example.com").await;
+    attempt(&app, "activity@example.com", "wrong guess").await;
+    app.signed_up("someone-else@example.com").await;
+    let html = browser.page("/settings/activity").await;
+    assert!(html.contains("Signed in from"), "{html}");
+    assert!(html.contains("Failed sign-in attempt"), "{html}");
+    assert!(html.contains("Created the account"), "{html}");
+    assert!(html.contains("127.0.0.1"), "{html}");
+    assert!(html.contains("just now"), "{html}");
+    let response = app.browser().get("/settings/activity").await;
+    assert_eq!(location(&response), "/login?next=%2Fsettings%2Factivity");
+    let api = app
+        .browser()
+        .post_fetch("/api/activity", "/", &[("page", "0")])
+        .await;
+    assert_eq!(
+        api.status(),
+        401,
+        "the server function checks the session itself"
+    );
+}
+
+#[tokio::test]
+async fn old_events_are_pruned() {
+    let app = spawn_app().await;
+    app.signed_up("old-events@example.com").await;
+    app.clock.advance(91 * 86400);
+    let pruned = gatehouse::server::audit::prune(app.state()).await.unwrap();
+    assert!(pruned >= 3, "{pruned}");
+}
