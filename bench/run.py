@@ -6,13 +6,18 @@ machine at the same bcrypt cost, are driven by oha, and are measured in the
 same run (compare the ratios, not absolute numbers across runs):
 
   1. dashboard: authenticated GET /dashboard, 64 connections
-  2. login: failed logins (valid CSRF token, wrong password), 8 connections.
-     A failed attempt costs exactly one bcrypt verification, like a successful
-     one, and unlike a successful one can be replayed (a successful login
-     rotates the session and the CSRF token by design).
-  3. mixed: dashboard at 16 connections while logins at 8 saturate hashing
+  2. login: successful logins at 8 concurrent clients, each a fresh browser
+     session (GET the form for its CSRF token, POST the credentials), from a
+     small Python client: a login cannot be replayed by oha, since it rotates
+     the session and the CSRF token by design. Gatehouse runs with its
+     per-address login limit lifted for this (every client is 127.0.0.1).
+  3. mixed: dashboard at 16 connections while those logins saturate hashing
   4. memory: server RSS idle and after the dashboard run
   5. bundle: the hydrate bundle (wasm + js), raw and gzip -9
+  6. abuse (Gatehouse only): what the login throttle, rate limiter and
+     breached-password lookup cost (examples/abuse_overhead.rs), and the
+     dashboard's p99 for a signed-in user while one address floods the login
+     endpoint at 64 connections (it is answered 429)
 
 Prints a Markdown report and writes it to bench/results/.
 """
@@ -30,6 +35,7 @@ import socket
 import subprocess
 import sys
 import tempfile
+import threading
 import time
 import urllib.error
 import urllib.parse
@@ -136,13 +142,15 @@ def oha(url: str, connections: int, seconds: int, headers: list[str], method: st
     }
 
 
-def start_gatehouse(data_dir: Path) -> subprocess.Popen:
+def start_gatehouse(data_dir: Path, lift_login_limit: bool = True) -> subprocess.Popen:
     env = dict(os.environ,
                GATEHOUSE_SITE_ADDR=f"127.0.0.1:{GATEHOUSE_PORT}",
                GATEHOUSE_DATA_DIR=str(data_dir),
                GATEHOUSE_BCRYPT_COST=str(COST),
                GATEHOUSE_LOG_LEVEL="warn",
                GATEHOUSE_CONFIG="/dev/null")
+    if lift_login_limit:
+        env["GATEHOUSE_RATE_LIMIT_LOGIN_PER_MINUTE"] = "1000000"
     proc = subprocess.Popen([str(ROOT / "target/release/gatehouse")], cwd=ROOT, env=env,
                             stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
     wait_for(f"http://127.0.0.1:{GATEHOUSE_PORT}/healthz")
@@ -162,7 +170,22 @@ def start_flask(data_dir: Path) -> subprocess.Popen:
     return proc
 
 
-def prepare(app: str) -> dict:
+def confirm_from_outbox(base: str, client: Client, data_dir: Path) -> None:
+    """Follows the verification link Gatehouse wrote to its outbox."""
+    outbox = data_dir / "outbox"
+    deadline = time.time() + 30
+    while time.time() < deadline:
+        for path in sorted(outbox.glob("*-verify_email.eml")) if outbox.exists() else []:
+            link = re.search(r"https?://\S+?token=[A-Za-z0-9_-]+", path.read_text())
+            if link:
+                url = urllib.parse.urlparse(link.group(0))
+                client.request(f"{url.path}?{url.query}")
+                return
+        time.sleep(0.1)
+    raise RuntimeError("no verification mail")
+
+
+def prepare(app: str, data_dir: Path) -> dict:
     """Signs a user up; returns the signed-in cookie and a login request to replay."""
     if app == "gatehouse":
         base = f"http://127.0.0.1:{GATEHOUSE_PORT}"
@@ -177,7 +200,9 @@ def prepare(app: str) -> dict:
     status, _ = user.request(signup_post, {
         "email": EMAIL, "password": PASSWORD, "confirm_password": PASSWORD, "csrf_token": token})
     assert status in (302, 303), f"{app} signup answered {status}"
-    if app == "flask":  # the Flask demo sends new accounts to the login page
+    if app == "gatehouse":
+        confirm_from_outbox(base, user, data_dir)
+    if True:  # both apps now want a login
         token = user.csrf(login_page)
         status, _ = user.request(login_post, {"email": EMAIL, "password": PASSWORD,
                                               "csrf_token": token})
@@ -190,6 +215,8 @@ def prepare(app: str) -> dict:
                                    "csrf_token": token})
     return {
         "base": base,
+        "login_page": login_page,
+        "login_post": login_post,
         "dashboard_headers": [f"Cookie: {user.cookie_header()}", "Accept: text/html"],
         "login_url": base + login_post,
         "login_headers": [f"Cookie: {attacker.cookie_header()}", f"Origin: {base}",
@@ -200,21 +227,67 @@ def prepare(app: str) -> dict:
     }
 
 
-def measure(app: str, proc: subprocess.Popen) -> dict:
-    ctx = prepare(app)
+def login_load(ctx: dict, clients: int, seconds: float) -> dict:
+    """Successful logins from `clients` threads, each a fresh session per login."""
+    stop = time.time() + seconds
+    latencies: list[float] = []
+    statuses: dict[str, int] = {}
+    lock = threading.Lock()
+
+    def worker() -> None:
+        while time.time() < stop:
+            client = Client(ctx["base"])
+            token = client.csrf(ctx["login_page"])
+            start = time.time()
+            status, _ = client.request(ctx["login_post"], {
+                "email": EMAIL, "password": PASSWORD, "csrf_token": token})
+            elapsed = time.time() - start
+            with lock:
+                latencies.append(elapsed)
+                statuses[str(status)] = statuses.get(str(status), 0) + 1
+
+    threads = [threading.Thread(target=worker) for _ in range(clients)]
+    began = time.time()
+    for t in threads:
+        t.start()
+    for t in threads:
+        t.join()
+    latencies.sort()
+    return {
+        "rps": len(latencies) / (time.time() - began),
+        "p50_ms": latencies[len(latencies) // 2] * 1000 if latencies else 0,
+        "p99_ms": latencies[min(len(latencies) - 1, int(len(latencies) * 0.99))] * 1000 if latencies else 0,
+        "statuses": statuses,
+    }
+
+
+def measure(app: str, proc: subprocess.Popen, data_dir: Path) -> dict:
+    ctx = prepare(app, data_dir)
     dashboard = ctx["base"] + "/dashboard"
     result = {"rss_idle_kib": rss_kib(proc.pid)}
     oha(dashboard, 64, 3, ctx["dashboard_headers"])  # warm-up
     result["dashboard"] = oha(dashboard, 64, SECONDS, ctx["dashboard_headers"])
     result["rss_after_kib"] = rss_kib(proc.pid)
-    result["login"] = oha(ctx["login_url"], 8, SECONDS, ctx["login_headers"], "POST",
-                          ctx["login_body"])
-    logins = subprocess.Popen(
-        [sys.executable, __file__, "--login-load", app, json.dumps(ctx)],
-        stdout=subprocess.PIPE, text=True)
+    result["login"] = login_load(ctx, 8, SECONDS)
+    mixed = {}
+    logins = threading.Thread(target=lambda: mixed.update(login_load(ctx, 8, SECONDS)))
+    logins.start()
     time.sleep(1)  # let the hashing pool fill before measuring the dashboard
     result["mixed_dashboard"] = oha(dashboard, 16, SECONDS - 3, ctx["dashboard_headers"])
-    result["mixed_login"] = json.loads(logins.communicate()[0])
+    logins.join()
+    result["mixed_login"] = mixed
+    return result
+
+
+def measure_flood(proc: subprocess.Popen, data_dir: Path) -> dict:
+    """Gatehouse with its default limits, flooded from one address."""
+    ctx = prepare("gatehouse", data_dir)
+    dashboard = ctx["base"] + "/dashboard"
+    flood = subprocess.Popen(
+        [sys.executable, __file__, "--flood", json.dumps(ctx)], stdout=subprocess.PIPE, text=True)
+    time.sleep(1)  # let the flood's bucket run dry before measuring
+    result = {"flood_dashboard": oha(dashboard, 16, SECONDS - 3, ctx["dashboard_headers"])}
+    result["flood"] = json.loads(flood.communicate()[0])
     return result
 
 
@@ -253,7 +326,7 @@ def report(results: dict, bound: dict) -> str:
         row("dashboard req/s (64 connections)", "dashboard", "rps"),
         row("dashboard p50 ms", "dashboard", "p50_ms", "{:.2f}"),
         row("dashboard p99 ms", "dashboard", "p99_ms", "{:.2f}"),
-        row("login attempts/s (8 connections)", "login", "rps", "{:.1f}"),
+        row("successful logins/s (8 clients)", "login", "rps", "{:.1f}"),
         row("login p99 ms", "login", "p99_ms", "{:.0f}"),
         row("dashboard p99 ms while logins saturate hashing (16 + 8 connections)",
             "mixed_dashboard", "p99_ms", "{:.2f}"),
@@ -269,22 +342,40 @@ def report(results: dict, bound: dict) -> str:
         "of it.",
         f"- Hydrate bundle (wasm + js): {results['bundle']['raw'] / 1024:.0f} KiB raw, "
         f"{results['bundle']['gzip'] / 1024:.0f} KiB gzip -9.",
-        f"- Status codes: Gatehouse dashboard {g['dashboard']['statuses']}, login {g['login']['statuses']}; "
+        f"- Status codes: Gatehouse dashboard {g['dashboard']['statuses']}, logins {g['login']['statuses']}; "
         f"Flask dashboard {f['dashboard']['statuses']}, login {f['login']['statuses']}.",
+        "",
+        "Abuse resistance (Gatehouse):",
+        "",
+        "| measure | p50 | p99 |",
+        "|---|---|---|",
+    ]
+    o = results["abuse_overhead"]
+    for key, name in (("account_throttle", "per-account throttle (count + clear)"),
+                      ("rate_limiter", "per-address rate limiter"),
+                      ("breached_lookup", f"breached-password lookup ({o['breached_entries']:,} entries)"),
+                      ("total", "all three")):
+        lines.append(f"| {name} | {o[key]['p50_us']:.1f} µs | {o[key]['p99_us']:.1f} µs |")
+    fl, fd = g["flood"], g["flood_dashboard"]
+    lines += [
+        "",
+        f"- One address flooding `/api/login` at 64 connections: {fl['rps']:.0f} req/s answered, "
+        f"statuses {fl['statuses']}; meanwhile a signed-in user's dashboard at 16 connections: "
+        f"{fd['rps']:.0f} req/s, p99 {fd['p99_ms']:.2f} ms.",
     ]
     return "\n".join(lines)
 
 
-def login_load(app: str, ctx: str) -> None:
-    """Child process: logins at 8 connections for the mixed run."""
+def flood(ctx: str) -> None:
+    """Child process: one address floods the login endpoint."""
     ctx = json.loads(ctx)
-    print(json.dumps(oha(ctx["login_url"], 8, SECONDS, ctx["login_headers"], "POST",
+    print(json.dumps(oha(ctx["login_url"], 64, SECONDS, ctx["login_headers"], "POST",
                          ctx["login_body"])))
 
 
 def main() -> None:
-    if len(sys.argv) > 1 and sys.argv[1] == "--login-load":
-        login_load(sys.argv[2], sys.argv[3])
+    if len(sys.argv) > 1 and sys.argv[1] == "--flood":
+        flood(sys.argv[2])
         return
     for port in (GATEHOUSE_PORT, FLASK_PORT):
         if not port_free(port):
@@ -293,6 +384,9 @@ def main() -> None:
                                        str(COST)], capture_output=True, text=True,
                                       check=True).stdout)
     results = {"bundle": bundle()}
+    overhead = json.loads(subprocess.run([str(ROOT / "target/release/examples/abuse_overhead")],
+                                         capture_output=True, text=True, check=True).stdout)
+    results["abuse_overhead"] = overhead
     work = Path(tempfile.mkdtemp(prefix="gatehouse-bench-"))
     try:
         for app, start in (("gatehouse", start_gatehouse), ("flask", start_flask)):
@@ -301,10 +395,19 @@ def main() -> None:
             print(f"==> measuring {app}", flush=True)
             proc = start(data)
             try:
-                results[app] = measure(app, proc)
+                results[app] = measure(app, proc, data)
             finally:
                 proc.send_signal(signal.SIGTERM)
                 proc.wait(timeout=30)
+        print("==> flooding gatehouse (default limits)", flush=True)
+        data = work / "flood"
+        data.mkdir()
+        proc = start_gatehouse(data, lift_login_limit=False)
+        try:
+            results["gatehouse"].update(measure_flood(proc, data))
+        finally:
+            proc.send_signal(signal.SIGTERM)
+            proc.wait(timeout=30)
     finally:
         shutil.rmtree(work, ignore_errors=True)
     text = report(results, bound)

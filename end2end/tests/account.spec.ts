@@ -71,3 +71,36 @@ test("a deleted account cannot log in", async ({ page }) => {
   await logIn(page, email);
   await expect(page.getByRole("alert")).toHaveText("Invalid email or password.");
 });
+
+test("a throttled login says when to try again, and the owner sees it in their activity", async ({ page, browser }) => {
+  const email = uniqueEmail("throttle");
+  await createAccount(page, email);
+
+  const attacker = await browser.newContext();
+  const attackerPage = await attacker.newPage();
+  await attackerPage.goto("/login");
+  await hydrated(attackerPage);
+  // Five failures are free; then each waits longer (1 s, 2 s, 4 s ...), so
+  // quick guesses soon hit the throttle.
+  let status = 0;
+  for (let attempt = 0; attempt < 12 && status !== 429; attempt++) {
+    const answered = attackerPage.waitForResponse("**/api/login");
+    await logIn(attackerPage, email, `wrong password ${attempt}`);
+    status = (await answered).status();
+    expect(attempt >= 5 || status === 401, "the first five are answered").toBe(true);
+  }
+  expect(status).toBe(429);
+  await expect(attackerPage.getByRole("alert")).toHaveText(
+    /^Too many failed sign-in attempts for this account\. Please try again in \d+ seconds?\.$/,
+  );
+  await attacker.close();
+
+  await page.getByRole("link", { name: "Settings" }).click();
+  await page.getByRole("link", { name: "Security activity" }).click();
+  await expect(page).toHaveURL(/\/settings\/activity$/);
+  const activity = page.getByTestId("activity");
+  await expect(activity).toContainText("Sign-in attempt refused after too many failures");
+  await expect(activity).toContainText("Failed sign-in attempt from");
+  await expect(activity).toContainText(/Signed in from .*, 127\.0\.0\.1/);
+  await expect(activity).toContainText("just now");
+});

@@ -123,12 +123,11 @@ test("signup validates as the user types, with the server's messages", async ({ 
 
   expect(signupRequests, "all of that happened in the browser").toBe(0);
 
-  // What only the server knows arrives in the same place.
+  // The breach list lives on the server; the browser asks it when the field is left.
   await password.fill("123456789012345");
-  await confirm.fill("123456789012345");
-  await page.getByRole("button", { name: "Create account" }).click();
+  await password.blur();
   await expect(page.getByText(/appeared in a data breach/)).toBeVisible();
-  await expect(page).toHaveURL(/\/signup$/);
+  expect(signupRequests, "asked without submitting").toBe(0);
 });
 
 test("client-side navigation to a protected page after the session ended goes to login", async ({ page, context }) => {
