@@ -30,7 +30,9 @@ async fn main() {
         ..Settings::default()
     };
     let bound = settings.site_addr;
-    let state = build_state(settings, Clock::default(), bound).await.expect("state");
+    let state = build_state(settings, Clock::default(), bound)
+        .await
+        .expect("state");
     let client: IpAddr = "203.0.113.7".parse().unwrap();
 
     let (mut throttle, mut limiter, mut breached, mut total) = (vec![], vec![], vec![], vec![]);

@@ -12,8 +12,9 @@ use leptos_router::{
 };
 
 use pages::{
-    ActivityPage, CheckEmailPage, DashboardPage, ForgotPasswordPage, HomePage, LoginPage, NotFound,
-    ResetPasswordPage, SettingsPage, SignupPage, VerifyEmailPage,
+    ActivityPage, CheckEmailPage, ConfirmPasswordPage, DashboardPage, ForgotPasswordPage, HomePage,
+    LoginPage, NotFound, ResetPasswordPage, SessionsPage, SettingsPage, SignupPage,
+    VerifyEmailPage,
 };
 pub use shell::shell;
 
@@ -35,6 +36,8 @@ pub fn App() -> impl IntoView {
                 <Route path=path!("/dashboard") view=DashboardPage ssr=SsrMode::Async/>
                 <Route path=path!("/settings") view=SettingsPage ssr=SsrMode::Async/>
                 <Route path=path!("/settings/activity") view=ActivityPage ssr=SsrMode::Async/>
+                <Route path=path!("/settings/sessions") view=SessionsPage ssr=SsrMode::Async/>
+                <Route path=path!("/confirm-password") view=ConfirmPasswordPage ssr=SsrMode::Async/>
                 <Route path=path!("/check-email") view=CheckEmailPage ssr=SsrMode::Async/>
                 <Route path=path!("/verify-email") view=VerifyEmailPage ssr=SsrMode::Async/>
                 <Route path=path!("/forgot-password") view=ForgotPasswordPage ssr=SsrMode::Async/>

@@ -45,7 +45,7 @@ pub async fn signup(
     let registered = accounts::register(&ctx.state, input).await?;
     match (registered, ctx.state.settings.email_verification) {
         (Registered::New(user), EmailVerification::Optional) => {
-            sign_in::start(&mut ctx, &user, SignInKind::Signup).await?;
+            sign_in::start(&mut ctx, &user, SignInKind::Signup, false).await?;
             leptos_axum::redirect(DASHBOARD_PATH);
         }
         // Identical from the outside, whether or not the address was new.
@@ -57,24 +57,28 @@ pub async fn signup(
     Ok(())
 }
 
-/// Signs in; lands on `next` when it is a path on this site, else the dashboard.
+/// Signs in; lands on `next` when it is a path on this site, else the
+/// dashboard. `remember` (a checkbox: present means checked) makes the
+/// session outlive the browser.
 #[server(prefix = "/api", endpoint = "login")]
 pub async fn login(
     email: String,
     password: String,
     csrf_token: String,
     next: Option<String>,
+    remember: Option<String>,
 ) -> Result<(), AppError> {
     use crate::server::{next_path::safe_next, request::RequestCtx, sign_in};
 
     let mut ctx = RequestCtx::current().await?;
     ctx.require_csrf(&csrf_token).await?;
-    sign_in::log_in(&mut ctx, &email, &password).await?;
+    sign_in::log_in(&mut ctx, &email, &password, remember.is_some()).await?;
     leptos_axum::redirect(&safe_next(next.as_deref()));
     Ok(())
 }
 
-/// Ends this session only; other devices stay signed in.
+/// Ends this session only; other devices stay signed in. The browser is also
+/// told to drop what it cached or stored for this site.
 #[server(prefix = "/api", endpoint = "logout")]
 pub async fn logout(csrf_token: String) -> Result<(), AppError> {
     use super::LOGGED_OUT_PATH;
@@ -83,6 +87,12 @@ pub async fn logout(csrf_token: String) -> Result<(), AppError> {
     let mut ctx = RequestCtx::current().await?;
     ctx.require_csrf(&csrf_token).await?;
     sign_in::end(&mut ctx).await?;
+    if let Some(response) = use_context::<leptos_axum::ResponseOptions>() {
+        response.insert_header(
+            axum::http::HeaderName::from_static("clear-site-data"),
+            axum::http::HeaderValue::from_static("\"cache\", \"storage\""),
+        );
+    }
     leptos_axum::redirect(LOGGED_OUT_PATH);
     Ok(())
 }
@@ -195,7 +205,7 @@ pub async fn change_email(
     csrf_token: String,
 ) -> Result<(), AppError> {
     use super::Flash;
-    use crate::server::{account_settings, request::RequestCtx};
+    use crate::server::{account_settings, request::RequestCtx, sudo};
 
     let ctx = RequestCtx::current().await?;
     ctx.require_csrf(&csrf_token).await?;
@@ -208,6 +218,7 @@ pub async fn change_email(
         &new_email,
     )
     .await?;
+    sudo::mark_confirmed(&ctx).await?;
     leptos_axum::redirect(&format!(
         "/settings?notice={}",
         Flash::EmailChangeSent.param()
@@ -257,4 +268,64 @@ pub async fn check_password(password: String) -> Result<bool, AppError> {
     Ok(breached_passwords::is_breached(&super::validation::nfkc(
         &password,
     )))
+}
+
+/// The signed-in user's sessions, newest first.
+#[server(prefix = "/api", endpoint = "sessions")]
+pub async fn list_sessions() -> Result<Vec<super::DeviceItem>, AppError> {
+    use crate::server::{devices, request::RequestCtx};
+
+    let ctx = RequestCtx::current().await?;
+    let user = ctx.require_user()?;
+    devices::list(&ctx, &user).await
+}
+
+/// Signs out one other session (`handle` from the sessions list). Needs
+/// sudo mode: without it, the password is asked for first.
+#[server(prefix = "/api", endpoint = "revoke_session")]
+pub async fn revoke_session(handle: String, csrf_token: String) -> Result<(), AppError> {
+    use crate::server::sudo::Sensitive;
+
+    run_sensitive(Sensitive::SignOutDevice { handle }, &csrf_token).await
+}
+
+/// Signs out every session of the user but this one. Needs sudo mode.
+#[server(prefix = "/api", endpoint = "revoke_other_sessions")]
+pub async fn revoke_other_sessions(csrf_token: String) -> Result<(), AppError> {
+    use crate::server::sudo::Sensitive;
+
+    run_sensitive(Sensitive::SignOutOtherDevices, &csrf_token).await
+}
+
+#[cfg(feature = "ssr")]
+async fn run_sensitive(
+    action: crate::server::sudo::Sensitive,
+    csrf_token: &str,
+) -> Result<(), AppError> {
+    use crate::server::{request::RequestCtx, sudo};
+
+    let ctx = RequestCtx::current().await?;
+    ctx.require_csrf(csrf_token).await?;
+    let user = ctx.require_user()?;
+    let target = sudo::run_or_defer(&ctx, &user, action).await?;
+    leptos_axum::redirect(&target);
+    Ok(())
+}
+
+/// Confirms the password (sudo mode), then finishes what was waiting for it
+/// or goes to `next`.
+#[server(prefix = "/api", endpoint = "confirm_password")]
+pub async fn confirm_password(
+    password: String,
+    csrf_token: String,
+    next: Option<String>,
+) -> Result<(), AppError> {
+    use crate::server::{request::RequestCtx, sudo};
+
+    let ctx = RequestCtx::current().await?;
+    ctx.require_csrf(&csrf_token).await?;
+    let user = ctx.require_user()?;
+    let target = sudo::confirm(&ctx, &user, &password, next.as_deref()).await?;
+    leptos_axum::redirect(&target);
+    Ok(())
 }

@@ -32,10 +32,13 @@ pub enum Flash {
     EmailChangeSent,
     EmailChanged,
     AccountDeleted,
+    SignedOutElsewhere,
+    SessionRevoked,
+    OtherSessionsRevoked,
 }
 
 impl Flash {
-    const ALL: [Flash; 12] = [
+    const ALL: [Flash; 15] = [
         Flash::LoggedOut,
         Flash::SessionExpired,
         Flash::SignedOutPasswordChanged,
@@ -48,6 +51,9 @@ impl Flash {
         Flash::EmailChangeSent,
         Flash::EmailChanged,
         Flash::AccountDeleted,
+        Flash::SignedOutElsewhere,
+        Flash::SessionRevoked,
+        Flash::OtherSessionsRevoked,
     ];
 
     /// The value of the `notice` query parameter that shows this notice.
@@ -65,6 +71,9 @@ impl Flash {
             Flash::EmailChangeSent => "email_change_sent",
             Flash::EmailChanged => "email_changed",
             Flash::AccountDeleted => "account_deleted",
+            Flash::SignedOutElsewhere => "signed_out_elsewhere",
+            Flash::SessionRevoked => "session_revoked",
+            Flash::OtherSessionsRevoked => "other_sessions_revoked",
         }
     }
 
@@ -94,6 +103,9 @@ impl Flash {
             }
             Flash::EmailChanged => "Your email address has been changed.",
             Flash::AccountDeleted => "Your account has been deleted.",
+            Flash::SignedOutElsewhere => "You were signed out from another device.",
+            Flash::SessionRevoked => "That device has been signed out.",
+            Flash::OtherSessionsRevoked => "All your other devices have been signed out.",
         }
     }
 }
@@ -115,6 +127,27 @@ pub struct ActivityPage {
     pub items: Vec<ActivityItem>,
     pub page: u32,
     pub has_more: bool,
+}
+
+/// One signed-in session, as the "your devices" page lists it.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct DeviceItem {
+    /// Names the session in a "Sign out" form; not the session id.
+    pub handle: String,
+    /// "Firefox on Linux".
+    pub device: String,
+    /// The address it signed in from.
+    pub client: Option<String>,
+    /// "3 minutes ago".
+    pub signed_in: String,
+    /// The exact sign-in time, UTC.
+    pub signed_in_at: String,
+    /// "just now": updated at most once a minute.
+    pub last_seen: String,
+    /// Signed in with "Remember me".
+    pub remembered: bool,
+    /// The session this page was requested with.
+    pub current: bool,
 }
 
 /// Who may see a page; the server uses it to decide whether a flash message
@@ -165,6 +198,12 @@ pub const VERIFY_EMAIL_PATH: &str = "/verify-email";
 
 /// Where a signup lands while its confirmation link is in the mail.
 pub const CHECK_EMAIL_PATH: &str = "/check-email";
+
+/// The "your devices" page.
+pub const SESSIONS_PATH: &str = "/settings/sessions";
+
+/// Where sudo mode asks for the password again.
+pub const CONFIRM_PASSWORD_PATH: &str = "/confirm-password";
 
 /// Where signed-in users land by default.
 pub const DASHBOARD_PATH: &str = "/dashboard";

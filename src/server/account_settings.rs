@@ -6,6 +6,7 @@ use tower_sessions::session::Id;
 use super::{
     accounts::AccountError,
     audit::{self, Actor, EventKind},
+    login_throttle::{self, Gate},
     mail::Mail,
     password_reset::check_new_password,
     session_store::EndReason,
@@ -18,19 +19,30 @@ use crate::{
     error::{AppError, Field, FieldErrors},
 };
 
-/// Fails unless `password` is the user's current password.
+/// Fails unless `password` is the user's current password. Guesses count
+/// against the account's login throttle, so a stolen session cannot be used
+/// to try passwords faster than the login form allows.
 pub async fn require_password(
     state: &AppState,
     user: &User,
     password: &str,
 ) -> Result<(), AppError> {
+    let db_error = |e: sqlx::Error| AppError::from(AccountError::from(e));
+    let gate = login_throttle::admit(state, &user.email)
+        .await
+        .map_err(db_error)?;
+    if gate != Gate::Open {
+        return Err(gate.refusal());
+    }
     let verification = state
         .passwords
         .verify(password.to_owned(), Some(user.password_hash.clone()))
         .await
         .map_err(|e| AppError::from(AccountError::from(e)))?;
     if verification.matches {
-        Ok(())
+        login_throttle::clear(state, &user.email)
+            .await
+            .map_err(db_error)
     } else {
         tracing::info!(event = "reauthentication_failed", user_id = user.id);
         Err(AccountError::WrongPassword.into())

@@ -57,6 +57,9 @@ fn sentence(kind: EventKind) -> &'static str {
         EventKind::EmailChangeRequested => "Asked to change the email address",
         EventKind::EmailChanged => "Changed the email address",
         EventKind::AccountDeleted => "Deleted the account",
+        EventKind::PasswordConfirmed => "Confirmed the password",
+        EventKind::SessionRevoked => "Signed out another device",
+        EventKind::OtherSessionsRevoked => "Signed out all other devices",
     }
 }
 

@@ -26,10 +26,13 @@ pub enum EventKind {
     EmailChangeRequested,
     EmailChanged,
     AccountDeleted,
+    PasswordConfirmed,
+    SessionRevoked,
+    OtherSessionsRevoked,
 }
 
 impl EventKind {
-    pub const ALL: [EventKind; 16] = [
+    pub const ALL: [EventKind; 19] = [
         EventKind::Signup,
         EventKind::SignupExistingAddress,
         EventKind::EmailVerified,
@@ -46,6 +49,9 @@ impl EventKind {
         EventKind::EmailChangeRequested,
         EventKind::EmailChanged,
         EventKind::AccountDeleted,
+        EventKind::PasswordConfirmed,
+        EventKind::SessionRevoked,
+        EventKind::OtherSessionsRevoked,
     ];
 
     pub fn as_str(self) -> &'static str {
@@ -66,6 +72,9 @@ impl EventKind {
             EventKind::EmailChangeRequested => "email_change_requested",
             EventKind::EmailChanged => "email_changed",
             EventKind::AccountDeleted => "account_deleted",
+            EventKind::PasswordConfirmed => "password_confirmed",
+            EventKind::SessionRevoked => "session_revoked",
+            EventKind::OtherSessionsRevoked => "other_sessions_revoked",
         }
     }
 

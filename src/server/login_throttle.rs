@@ -12,6 +12,7 @@
 use sha2::{Digest, Sha256};
 
 use super::state::AppState;
+use crate::error::AppError;
 
 /// Whether a login attempt may proceed.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -21,6 +22,16 @@ pub enum Gate {
     Wait(u64),
     /// Too many failures: only a password reset unlocks it.
     Locked,
+}
+
+impl Gate {
+    /// The error a closed gate answers with.
+    pub fn refusal(self) -> AppError {
+        match self {
+            Gate::Wait(retry_after_secs) => AppError::LoginThrottled { retry_after_secs },
+            Gate::Locked | Gate::Open => AppError::LoginLocked,
+        }
+    }
 }
 
 fn key(email: &str) -> String {

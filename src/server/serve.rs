@@ -227,6 +227,7 @@ pub async fn build_state(
         SessionPolicy {
             idle_secs: settings.session_idle_timeout_secs,
             absolute_secs: settings.session_absolute_timeout_secs,
+            remember_secs: settings.session_remember_secs,
         },
         clock.clone(),
     );

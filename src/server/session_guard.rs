@@ -12,8 +12,8 @@ use super::{
     auth_backend::AuthSession,
     client::Client,
     csrf, flash,
-    session_layer::cookie_name,
-    session_store::EndReason,
+    session_layer::{cookie_name, PersistentCookie},
+    session_store::{AuthMeta, EndReason, AUTH_META_KEY},
     state::AppState,
 };
 use crate::auth::Flash;
@@ -50,21 +50,37 @@ pub async fn session_chores(
     request: Request,
     next: Next,
 ) -> Response {
-    if let Some(auth) = request.extensions().get::<AuthSession>().cloned() {
-        let dead_cookie = (auth.user.is_none() && auth.session.id().is_none())
-            .then(|| session_cookie(&request, cookie_name(&state.origin)))
-            .flatten();
-        if let Some(cookie) = dead_cookie {
-            let client = Client::new(request.headers(), request.extensions());
-            note_ended_session(&state, &auth, &cookie, &client).await;
-        }
-        if is_page_view(&request) {
-            if let Err(e) = csrf::ensure_token(&auth.session).await {
-                tracing::error!(error = %e, "could not create a CSRF token");
-            }
+    let Some(auth) = request.extensions().get::<AuthSession>().cloned() else {
+        return next.run(request).await;
+    };
+    let dead_cookie = (auth.user.is_none() && auth.session.id().is_none())
+        .then(|| session_cookie(&request, cookie_name(&state.origin)))
+        .flatten();
+    if let Some(cookie) = dead_cookie {
+        let client = Client::new(request.headers(), request.extensions());
+        note_ended_session(&state, &auth, &cookie, &client).await;
+    }
+    if is_page_view(&request) {
+        if let Err(e) = csrf::ensure_token(&auth.session).await {
+            tracing::error!(error = %e, "could not create a CSRF token");
         }
     }
-    next.run(request).await
+    let mut response = next.run(request).await;
+    mark_remembered(&state, &auth, &mut response).await;
+    response
+}
+
+/// A remembered ("remember me") session's cookie must outlive the browser:
+/// tell the cookie layer how long, whenever this response sets it.
+async fn mark_remembered(state: &AppState, auth: &AuthSession, response: &mut Response) {
+    let meta: Option<AuthMeta> = auth.session.get(AUTH_META_KEY).await.ok().flatten();
+    if let Some(meta) = meta.filter(|m| m.remember) {
+        let ends = meta.authenticated_at + state.settings.session_remember_secs;
+        let max_age = (ends - state.clock.unix()).max(0);
+        response
+            .extensions_mut()
+            .insert(PersistentCookie { max_age });
+    }
 }
 
 fn is_page_view(request: &Request) -> bool {
@@ -95,6 +111,7 @@ async fn note_ended_session(state: &AppState, auth: &AuthSession, cookie: &str, 
             Flash::SessionExpired
         }
         EndReason::PasswordChanged => Flash::SignedOutPasswordChanged,
+        EndReason::Revoked => Flash::SignedOutElsewhere,
         EndReason::AccountDeleted => return,
     };
     if let Err(e) = flash::set(&auth.session, notice).await {

@@ -46,6 +46,10 @@ pub async fn harden_cookies(
     next: Next,
 ) -> Response {
     let mut response = next.run(request).await;
+    let persist = response
+        .extensions()
+        .get::<PersistentCookie>()
+        .map(|p| p.max_age);
     let name = cookie_name(&state.origin);
     let prefix = format!("{name}=");
     let headers = response.headers_mut();
@@ -60,7 +64,7 @@ pub async fn harden_cookies(
     for cookie in cookies {
         let value = match cookie.to_str() {
             Ok(text) if text.starts_with(&prefix) => {
-                harden(text, state.origin.is_https()).unwrap_or(cookie)
+                harden(text, state.origin.is_https(), persist).unwrap_or(cookie)
             }
             _ => cookie,
         };
@@ -69,8 +73,22 @@ pub async fn harden_cookies(
     response
 }
 
-fn harden(cookie: &str, secure: bool) -> Option<HeaderValue> {
+/// Response marker: the session cookie being set should persist this many
+/// seconds ("remember me") instead of dying with the browser.
+#[derive(Clone, Copy, Debug)]
+pub struct PersistentCookie {
+    pub max_age: i64,
+}
+
+fn harden(cookie: &str, secure: bool, persist: Option<i64>) -> Option<HeaderValue> {
     let mut text = cookie.to_owned();
+    // A cookie being set (not removed) for a remembered session persists.
+    if let Some(max_age) = persist {
+        let removal = text.contains("Max-Age=0");
+        if !removal && !text.to_ascii_lowercase().contains("max-age") {
+            text.push_str(&format!("; Max-Age={max_age}"));
+        }
+    }
     let has = |text: &str, attribute: &str| {
         text.split(';')
             .any(|part| part.trim().to_ascii_lowercase().starts_with(attribute))

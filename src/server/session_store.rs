@@ -44,11 +44,22 @@ const TOUCH_INTERVAL_SECS: i64 = 60;
 const TOMBSTONE_RETENTION_SECS: i64 = 7 * 24 * 3600;
 
 /// Facts recorded in the session when a user signs in.
-#[derive(Debug, Clone, Copy, Serialize, Deserialize, PartialEq, Eq)]
+#[derive(Debug, Clone, Serialize, Deserialize, PartialEq, Eq)]
 pub struct AuthMeta {
     pub user_id: i64,
     /// When the user signed in (Unix seconds); the absolute lifetime counts from here.
     pub authenticated_at: i64,
+    /// "Remember me": the cookie outlives the browser, no idle timeout.
+    #[serde(default)]
+    pub remember: bool,
+    /// When the password was last entered on this session (sudo mode).
+    #[serde(default)]
+    pub reauthenticated_at: i64,
+    /// Where the sign-in came from, for the devices page.
+    #[serde(default)]
+    pub client: Option<String>,
+    #[serde(default)]
+    pub user_agent: Option<String>,
 }
 
 /// The timeouts this store enforces.
@@ -56,6 +67,19 @@ pub struct AuthMeta {
 pub struct SessionPolicy {
     pub idle_secs: i64,
     pub absolute_secs: i64,
+    /// The lifetime of a remembered session (no idle timeout applies).
+    pub remember_secs: i64,
+}
+
+impl SessionPolicy {
+    /// When a session ends: a remembered one a fixed time after sign-in, any
+    /// other after the idle timeout or the absolute lifetime, whichever is first.
+    fn expiry(self, remembered: bool, started_at: i64, last_seen: i64) -> i64 {
+        if remembered {
+            return started_at + self.remember_secs;
+        }
+        (last_seen + self.idle_secs).min(started_at + self.absolute_secs)
+    }
 }
 
 /// Why a session that a browser still holds a cookie for is gone.
@@ -65,13 +89,16 @@ pub enum EndReason {
     /// The password changed (or was reset) elsewhere.
     PasswordChanged,
     AccountDeleted,
+    /// Signed out from another device.
+    Revoked,
 }
 
 impl EndReason {
-    const ALL: [EndReason; 3] = [
+    const ALL: [EndReason; 4] = [
         EndReason::Expired,
         EndReason::PasswordChanged,
         EndReason::AccountDeleted,
+        EndReason::Revoked,
     ];
 
     fn as_str(self) -> &'static str {
@@ -79,6 +106,7 @@ impl EndReason {
             EndReason::Expired => "expired",
             EndReason::PasswordChanged => "password_changed",
             EndReason::AccountDeleted => "account_deleted",
+            EndReason::Revoked => "revoked",
         }
     }
 
@@ -99,6 +127,7 @@ pub struct EndedSession {
 struct Cached {
     data: HashMap<String, Value>,
     user_id: Option<i64>,
+    remembered: bool,
     started_at: i64,
     last_seen: AtomicI64,
     persisted_last_seen: AtomicI64,
@@ -106,8 +135,11 @@ struct Cached {
 
 impl Cached {
     fn expires_at(&self, policy: SessionPolicy) -> i64 {
-        let idle_end = self.last_seen.load(Ordering::Acquire) + policy.idle_secs;
-        idle_end.min(self.started_at + policy.absolute_secs)
+        policy.expiry(
+            self.remembered,
+            self.started_at,
+            self.last_seen.load(Ordering::Acquire),
+        )
     }
 }
 
@@ -150,6 +182,49 @@ fn backend(e: sqlx::Error) -> StoreError {
     StoreError::Backend(e.to_string())
 }
 
+/// What the devices page shows of a session's origin.
+struct Device {
+    client: Option<String>,
+    user_agent: Option<String>,
+}
+
+impl Device {
+    fn of(data: &HashMap<String, Value>) -> Device {
+        let meta = auth_meta(data);
+        Device {
+            client: meta.as_ref().and_then(|m| m.client.clone()),
+            user_agent: meta.and_then(|m| m.user_agent),
+        }
+    }
+}
+
+#[derive(sqlx::FromRow)]
+struct DeviceRow {
+    id_hash: String,
+    started_at: i64,
+    last_seen_at: i64,
+    client: Option<String>,
+    user_agent: Option<String>,
+    remembered: bool,
+}
+
+/// A signed-in session, as the devices page lists it.
+#[derive(Debug, Clone)]
+pub struct DeviceSession {
+    /// An opaque handle for revoking it: 16 hex digits of the hashed key.
+    pub handle: String,
+    pub started_at: i64,
+    pub last_seen_at: i64,
+    pub client: Option<String>,
+    pub user_agent: Option<String>,
+    pub remembered: bool,
+}
+
+/// The handle of a session id (see [`DeviceSession::handle`]).
+pub fn handle_of(id: &Id) -> String {
+    hex(&key_of(id))[..16].to_owned()
+}
+
 /// A short, non-secret reference to a session for logs and the security log:
 /// the first 8 hex digits of its stored key (itself a hash of the id).
 pub fn short_ref(id: &Id) -> String {
@@ -190,6 +265,81 @@ impl SessionStore {
             reason: EndReason::parse(&reason)?,
             user_id,
         })
+    }
+
+    /// The signed-in sessions of a user, newest first. "Last seen" and expiry
+    /// come from the cache when the session is there, since SQLite may lag
+    /// them by up to a minute.
+    pub async fn list_for_user(&self, user_id: i64) -> Result<Vec<DeviceSession>, sqlx::Error> {
+        let rows: Vec<DeviceRow> = sqlx::query_as(
+            "SELECT id_hash, started_at, last_seen_at, client, user_agent, remembered \
+             FROM sessions WHERE user_id = ? ORDER BY started_at DESC, last_seen_at DESC",
+        )
+        .bind(user_id)
+        .fetch_all(&self.inner.pool)
+        .await?;
+        let now = self.inner.clock.unix();
+        let policy = self.inner.policy;
+        Ok(rows
+            .into_iter()
+            .filter_map(|row| {
+                let cached = parse_hex(&row.id_hash).and_then(|key| self.inner.cache.get(&key));
+                let (last_seen, expires_at) = match &cached {
+                    Some(c) => (c.last_seen.load(Ordering::Acquire), c.expires_at(policy)),
+                    None => (
+                        row.last_seen_at,
+                        policy.expiry(row.remembered, row.started_at, row.last_seen_at),
+                    ),
+                };
+                (expires_at > now).then(|| DeviceSession {
+                    handle: row.id_hash[..16].to_owned(),
+                    started_at: row.started_at,
+                    last_seen_at: last_seen,
+                    client: row.client,
+                    user_agent: row.user_agent,
+                    remembered: row.remembered,
+                })
+            })
+            .collect())
+    }
+
+    /// Ends one session of `user_id`, by handle. Returns whether one ended.
+    pub async fn end_session(
+        &self,
+        user_id: i64,
+        handle: &str,
+        reason: EndReason,
+    ) -> Result<bool, sqlx::Error> {
+        if handle.len() != 16 || !handle.bytes().all(|b| b.is_ascii_hexdigit()) {
+            return Ok(false);
+        }
+        let now = self.inner.clock.unix();
+        let _guard = self.inner.write_lock.lock().await;
+        let mut tx = self.inner.pool.begin().await?;
+        sqlx::query(
+            "INSERT OR IGNORE INTO session_ends (id_hash, user_id, reason, ended_at) \
+             SELECT id_hash, user_id, ?, ? FROM sessions WHERE user_id = ? AND substr(id_hash, 1, 16) = ?",
+        )
+        .bind(reason.as_str())
+        .bind(now)
+        .bind(user_id)
+        .bind(handle)
+        .execute(&mut *tx)
+        .await?;
+        let ended: Vec<String> = sqlx::query_scalar(
+            "DELETE FROM sessions WHERE user_id = ? AND substr(id_hash, 1, 16) = ? RETURNING id_hash",
+        )
+        .bind(user_id)
+        .bind(handle)
+        .fetch_all(&mut *tx)
+        .await?;
+        tx.commit().await?;
+        for id_hash in &ended {
+            if let Some(key) = parse_hex(id_hash) {
+                self.inner.cache.remove(&key);
+            }
+        }
+        Ok(!ended.is_empty())
     }
 
     /// Ends every session of `user_id` except `keep`, recording why so each
@@ -272,8 +422,9 @@ impl SessionStore {
     fn cached_from(&self, data: HashMap<String, Value>, started_at: i64, now: i64) -> Arc<Cached> {
         let meta = auth_meta(&data);
         Arc::new(Cached {
-            user_id: meta.map(|m| m.user_id),
-            started_at: meta.map_or(started_at, |m| m.authenticated_at),
+            user_id: meta.as_ref().map(|m| m.user_id),
+            remembered: meta.as_ref().is_some_and(|m| m.remember),
+            started_at: meta.as_ref().map_or(started_at, |m| m.authenticated_at),
             data,
             last_seen: AtomicI64::new(now),
             persisted_last_seen: AtomicI64::new(now),
@@ -379,9 +530,10 @@ impl session_store::SessionStore for SessionStore {
         loop {
             let key = key_of(&record.id);
             let cached = self.cached_from(record.data.clone(), now, now);
+            let device = Device::of(&record.data);
             let result = sqlx::query(
-                "INSERT INTO sessions (id_hash, user_id, data, started_at, last_seen_at, expires_at) \
-                 VALUES (?, ?, ?, ?, ?, ?)",
+                "INSERT INTO sessions (id_hash, user_id, data, started_at, last_seen_at, expires_at, \
+                 client, user_agent, remembered) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)",
             )
             .bind(hex(&key))
             .bind(cached.user_id)
@@ -389,6 +541,9 @@ impl session_store::SessionStore for SessionStore {
             .bind(cached.started_at)
             .bind(now)
             .bind(cached.expires_at(self.inner.policy))
+            .bind(device.client)
+            .bind(device.user_agent)
+            .bind(cached.remembered)
             .execute(&self.inner.pool)
             .await;
             match result {
@@ -412,17 +567,21 @@ impl session_store::SessionStore for SessionStore {
         let _guard = self.inner.write_lock.lock().await;
         let started_at = self.inner.cache.get(&key).map_or(now, |c| c.started_at);
         let cached = self.cached_from(record.data.clone(), started_at, now);
+        let device = Device::of(&record.data);
         // UPDATE, never upsert: a session revoked or expired while this request
         // ran must stay gone.
         let updated = sqlx::query(
             "UPDATE sessions SET user_id = ?, data = ?, started_at = ?, last_seen_at = ?, \
-             expires_at = ? WHERE id_hash = ?",
+             expires_at = ?, client = ?, user_agent = ?, remembered = ? WHERE id_hash = ?",
         )
         .bind(cached.user_id)
         .bind(&blob)
         .bind(cached.started_at)
         .bind(now)
         .bind(cached.expires_at(self.inner.policy))
+        .bind(device.client)
+        .bind(device.user_agent)
+        .bind(cached.remembered)
         .bind(hex(&key))
         .execute(&self.inner.pool)
         .await

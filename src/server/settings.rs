@@ -85,6 +85,10 @@ pub struct Settings {
     pub rate_limit_password_check_per_minute: u32,
     /// How long security-log events are kept (days).
     pub security_log_retention_days: i64,
+    /// How long a "remember me" sign-in lasts, however idle (seconds).
+    pub session_remember_secs: i64,
+    /// How long after entering the password sensitive actions need no new one.
+    pub sudo_mode_secs: i64,
 }
 
 /// An IP network: an address and a prefix length (`10.0.0.0/8`, `::1/128`).
@@ -212,6 +216,8 @@ impl Default for Settings {
             rate_limit_resend_verification_per_minute: 3,
             rate_limit_password_check_per_minute: 60,
             security_log_retention_days: 90,
+            session_remember_secs: 30 * 86400,
+            sudo_mode_secs: 10 * 60,
         }
     }
 }
@@ -527,6 +533,12 @@ impl Settings {
                 *field = integer(&v, key, 1, 100_000)? as u32;
             }
         }
+        if let Some(v) = get("session_remember_secs") {
+            settings.session_remember_secs = integer(&v, "session_remember_secs", 60, 400 * 86400)?;
+        }
+        if let Some(v) = get("sudo_mode_secs") {
+            settings.sudo_mode_secs = integer(&v, "sudo_mode_secs", 1, 24 * 3600)?;
+        }
         if let Some(v) = get("security_log_retention_days") {
             settings.security_log_retention_days =
                 integer(&v, "security_log_retention_days", 1, 3650)?;
@@ -626,6 +638,8 @@ pub const KEYS: &[&str] = &[
     "rate_limit_resend_verification_per_minute",
     "rate_limit_password_check_per_minute",
     "security_log_retention_days",
+    "session_remember_secs",
+    "sudo_mode_secs",
 ];
 
 fn error(key: &str, raw: &Raw, message: String) -> SettingsError {

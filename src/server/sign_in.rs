@@ -6,9 +6,9 @@ use super::{
     accounts::{self, LoginOutcome, Registered},
     audit::{self, EventKind},
     csrf, flash,
-    login_throttle::Gate,
     request::{internal, RequestCtx},
     session_store::{AuthMeta, AUTH_META_KEY},
+    sudo,
     users::User,
 };
 use crate::error::AppError;
@@ -22,7 +22,13 @@ pub enum SignInKind {
 
 /// Signs `user` in on this request's session: a new session id (so an id
 /// seen before sign-in is worthless), a new CSRF token, and the sign-in time.
-pub async fn start(ctx: &mut RequestCtx, user: &User, kind: SignInKind) -> Result<(), AppError> {
+/// A remembered session's cookie outlives the browser.
+pub async fn start(
+    ctx: &mut RequestCtx,
+    user: &User,
+    kind: SignInKind,
+    remember: bool,
+) -> Result<(), AppError> {
     let session = ctx.session().clone();
     if ctx.auth.user.is_some() {
         // axum-login only cycles the id of an anonymous session; switching
@@ -40,6 +46,10 @@ pub async fn start(ctx: &mut RequestCtx, user: &User, kind: SignInKind) -> Resul
     let meta = AuthMeta {
         user_id: user.id(),
         authenticated_at: now,
+        remember,
+        reauthenticated_at: now,
+        client: ctx.client.addr.map(|a| a.to_string()),
+        user_agent: ctx.client.user_agent.clone(),
     };
     session
         .insert(AUTH_META_KEY, meta)
@@ -80,13 +90,11 @@ pub async fn log_signup(ctx: &RequestCtx, registered: &Registered) {
 
 /// Re-keys this session after the password changed: a new session id, the
 /// new security stamp recorded (so this session survives the change that
-/// ended the others), and a new CSRF token.
+/// ended the others), and a new CSRF token. The password was just entered,
+/// so sudo mode starts afresh.
 pub async fn renew(ctx: &mut RequestCtx, user: &User) -> Result<(), AppError> {
     let session = ctx.session().clone();
-    session
-        .cycle_id()
-        .await
-        .map_err(|e| internal("cycling the session id", e))?;
+    sudo::mark_confirmed(ctx).await?;
     ctx.auth
         .login(user)
         .await
@@ -99,9 +107,14 @@ pub async fn renew(ctx: &mut RequestCtx, user: &User) -> Result<(), AppError> {
 
 /// Checks credentials and, when they match, signs the user in. Unknown email
 /// and wrong password give the same error.
-pub async fn log_in(ctx: &mut RequestCtx, email: &str, password: &str) -> Result<(), AppError> {
+pub async fn log_in(
+    ctx: &mut RequestCtx,
+    email: &str,
+    password: &str,
+    remember: bool,
+) -> Result<(), AppError> {
     match accounts::check_login(&ctx.state, email, password).await? {
-        LoginOutcome::Accepted(user) => start(ctx, &user, SignInKind::Login).await,
+        LoginOutcome::Accepted(user) => start(ctx, &user, SignInKind::Login, remember).await,
         LoginOutcome::Refused { user_id } => {
             audit::record(
                 &ctx.state,
@@ -122,10 +135,7 @@ pub async fn log_in(ctx: &mut RequestCtx, email: &str, password: &str) -> Result
                 None,
             )
             .await;
-            Err(match gate {
-                Gate::Wait(retry_after_secs) => AppError::LoginThrottled { retry_after_secs },
-                Gate::Locked | Gate::Open => AppError::LoginLocked,
-            })
+            Err(gate.refusal())
         }
     }
 }

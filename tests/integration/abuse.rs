@@ -8,6 +8,14 @@ use reqwest::header::{ACCEPT, ORIGIN};
 
 use crate::support::*;
 
+type EventRow = (
+    String,
+    Option<String>,
+    Option<String>,
+    Option<String>,
+    Option<String>,
+);
+
 /// A failed login as the app sends it; (status, Retry-After, body).
 async fn attempt(app: &TestApp, email: &str, password: &str) -> (u16, Option<String>, String) {
     let browser = app.browser();
@@ -397,6 +405,17 @@ async fn every_event_kind_lands_in_the_security_log_without_secrets() {
     let browser = app.browser();
     let response = browser.login("log@example.com", new_password).await;
     assert_eq!(location(&response), "/dashboard", "login after the reset");
+    // ...signing out other devices, with and without sudo mode...
+    let phone = app.browser();
+    phone.login("log@example.com", new_password).await;
+    let handle = browser.other_device_handles().await.remove(0);
+    browser.revoke_session(&handle).await;
+    phone.login("log@example.com", new_password).await;
+    app.clock.advance(app.state().settings.sudo_mode_secs);
+    browser.revoke_other_sessions().await;
+    browser
+        .confirm_password(new_password, "/settings/sessions")
+        .await;
     let token = browser.csrf_token("/settings").await;
     let third = "third secret passphrase here";
     browser
@@ -444,16 +463,11 @@ async fn every_event_kind_lands_in_the_security_log_without_secrets() {
             .await;
     }
 
-    let rows: Vec<(
-        String,
-        Option<String>,
-        Option<String>,
-        Option<String>,
-        Option<String>,
-    )> = sqlx::query_as("SELECT kind, client, user_agent, session_ref, detail FROM auth_events")
-        .fetch_all(&app.state().pool)
-        .await
-        .unwrap();
+    let rows: Vec<EventRow> =
+        sqlx::query_as("SELECT kind, client, user_agent, session_ref, detail FROM auth_events")
+            .fetch_all(&app.state().pool)
+            .await
+            .unwrap();
     let kinds: HashSet<&str> = rows.iter().map(|r| r.0.as_str()).collect();
     for kind in EventKind::ALL {
         assert!(

@@ -11,6 +11,7 @@ mod abuse;
 mod account_settings;
 mod bad_input;
 mod csrf;
+mod devices;
 mod headers;
 mod login;
 mod logout;

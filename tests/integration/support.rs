@@ -95,6 +95,11 @@ impl TestApp {
         Browser::new(&self.base)
     }
 
+    /// A new browser that names itself with `user_agent`.
+    pub fn browser_as(&self, user_agent: &str) -> Browser {
+        Browser::with_agent(&self.base, Some(user_agent))
+    }
+
     /// A browser that has signed up `email`, confirmed the address from the
     /// outbox, and signed in.
     pub async fn signed_up(&self, email: &str) -> Browser {
@@ -224,12 +229,18 @@ pub struct Browser {
 
 impl Browser {
     pub fn new(base: &str) -> Browser {
+        Browser::with_agent(base, None)
+    }
+
+    pub fn with_agent(base: &str, user_agent: Option<&str>) -> Browser {
         let jar = Arc::new(Jar::default());
-        let client = reqwest::Client::builder()
+        let mut builder = reqwest::Client::builder()
             .cookie_provider(Arc::clone(&jar))
-            .redirect(Policy::none())
-            .build()
-            .unwrap();
+            .redirect(Policy::none());
+        if let Some(agent) = user_agent {
+            builder = builder.user_agent(agent);
+        }
+        let client = builder.build().unwrap();
         Browser {
             client,
             jar,
@@ -349,18 +360,21 @@ impl Browser {
     }
 
     pub async fn login_with_next(&self, email: &str, password: &str, next: &str) -> Response {
+        self.login_with(&[("email", email), ("password", password), ("next", next)])
+            .await
+    }
+
+    /// Logs in with "Remember me" ticked.
+    pub async fn login_remembered(&self, email: &str, password: &str) -> Response {
+        self.login_with(&[("email", email), ("password", password), ("remember", "on")])
+            .await
+    }
+
+    async fn login_with(&self, fields: &[(&str, &str)]) -> Response {
         let token = self.csrf_token("/login").await;
-        self.post_form(
-            "/api/login",
-            "/login",
-            &[
-                ("email", email),
-                ("password", password),
-                ("csrf_token", &token),
-                ("next", next),
-            ],
-        )
-        .await
+        let mut fields = fields.to_vec();
+        fields.push(("csrf_token", &token));
+        self.post_form("/api/login", "/login", &fields).await
     }
 
     /// Logs out through the nav's form.
@@ -368,6 +382,54 @@ impl Browser {
         let token = self.csrf_token("/dashboard").await;
         self.post_form("/api/logout", "/dashboard", &[("csrf_token", &token)])
             .await
+    }
+
+    /// The handles of the other devices on the devices page, newest first.
+    pub async fn other_device_handles(&self) -> Vec<String> {
+        let html = self.page("/settings/sessions").await;
+        let marker = "name=\"handle\" value=\"";
+        html.split(marker)
+            .skip(1)
+            .map(|rest| rest[..rest.find('"').unwrap()].to_owned())
+            .collect()
+    }
+
+    /// Signs out another device through the devices page's form.
+    pub async fn revoke_session(&self, handle: &str) -> Response {
+        let token = self.csrf_token("/settings/sessions").await;
+        self.post_form(
+            "/api/revoke_session",
+            "/settings/sessions",
+            &[("handle", handle), ("csrf_token", &token)],
+        )
+        .await
+    }
+
+    /// "Sign out of all other devices".
+    pub async fn revoke_other_sessions(&self) -> Response {
+        let token = self.csrf_token("/settings/sessions").await;
+        self.post_form(
+            "/api/revoke_other_sessions",
+            "/settings/sessions",
+            &[("csrf_token", &token)],
+        )
+        .await
+    }
+
+    /// Submits the `/confirm-password` form.
+    pub async fn confirm_password(&self, password: &str, next: &str) -> Response {
+        let page = format!("/confirm-password?next={}", urlencode(next));
+        let token = self.csrf_token(&page).await;
+        self.post_form(
+            "/api/confirm_password",
+            &page,
+            &[
+                ("password", password),
+                ("next", next),
+                ("csrf_token", &token),
+            ],
+        )
+        .await
     }
 
     /// The current session cookie (`name=value`), if any.
@@ -386,6 +448,11 @@ impl Browser {
     pub async fn is_signed_in(&self) -> bool {
         self.get("/dashboard").await.status() == 200
     }
+}
+
+/// Percent-encodes a query value.
+pub fn urlencode(value: &str) -> String {
+    gatehouse::auth::percent_encode_component(value)
 }
 
 /// The `csrf_token` hidden field's value in a page.

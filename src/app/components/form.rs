@@ -30,15 +30,18 @@ pub fn FormAlert(error: Signal<Option<AppError>>) -> impl IntoView {
     }
 }
 
-/// A submit button that shows the request in flight.
+/// A submit button that shows the request in flight. `secondary` for the
+/// lesser actions of a page (one per row of a list).
 #[component]
 pub fn SubmitButton(
     label: &'static str,
     busy_label: &'static str,
-    pending: Memo<bool>,
+    #[prop(into)] pending: Signal<bool>,
+    #[prop(optional)] secondary: bool,
 ) -> impl IntoView {
+    let class = if secondary { "secondary" } else { "primary" };
     view! {
-        <button type="submit" class="primary" disabled=move || pending.get() aria-busy=move || pending.get().to_string()>
+        <button type="submit" class=class disabled=move || pending.get() aria-busy=move || pending.get().to_string()>
             {move || if pending.get() { busy_label } else { label }}
         </button>
     }

@@ -35,6 +35,11 @@ pub fn LoginPage() -> impl IntoView {
                             </div>
                             <input id="password" name="password" type="password" autocomplete="current-password" required/>
                         </div>
+                        <div class="field checkbox">
+                            <input id="remember" name="remember" type="checkbox" value="on" aria-describedby="remember-hint"/>
+                            <label for="remember">"Remember me"</label>
+                            <p class="hint" id="remember-hint">"Stay signed in after closing the browser. Not on a shared computer."</p>
+                        </div>
                         <FormAlert error/>
                         <SubmitButton label="Log in" busy_label="Logging in…" pending=login.pending()/>
                     </ActionForm>

@@ -1,0 +1,94 @@
+//! The "your devices" page: a user's signed-in sessions, and ending them.
+
+use super::{
+    activity::relative,
+    audit::{self, EventKind},
+    clock::format_utc,
+    request::{internal, RequestCtx},
+    session_store::{handle_of, EndReason},
+    user_agent,
+    users::User,
+};
+use crate::{
+    auth::{DeviceItem, Flash},
+    error::AppError,
+};
+
+/// The user's signed-in sessions, newest first, this one marked.
+pub async fn list(ctx: &RequestCtx, user: &User) -> Result<Vec<DeviceItem>, AppError> {
+    let sessions = ctx
+        .state
+        .sessions
+        .list_for_user(user.id)
+        .await
+        .map_err(|e| internal("listing sessions", e))?;
+    let current = ctx.session().id().map(|id| handle_of(&id));
+    let now = ctx.state.clock.unix();
+    Ok(sessions
+        .into_iter()
+        .map(|s| (current.as_deref() == Some(s.handle.as_str()), s))
+        .map(|(is_current, s)| DeviceItem {
+            current: is_current,
+            device: s
+                .user_agent
+                .as_deref()
+                .map_or_else(|| "An unknown browser".into(), user_agent::describe),
+            client: s.client,
+            signed_in: relative(now - s.started_at),
+            signed_in_at: format_utc(s.started_at),
+            last_seen: relative(now - s.last_seen_at),
+            remembered: s.remembered,
+            // This session is ended with "Log out", not by handle.
+            handle: if is_current { String::new() } else { s.handle },
+        })
+        .collect())
+}
+
+/// Ends one other session of the user. This session cannot end itself here
+/// (that is what "Log out" is for).
+pub async fn sign_out(ctx: &RequestCtx, user: &User, handle: &str) -> Result<Flash, AppError> {
+    if ctx
+        .session()
+        .id()
+        .is_some_and(|id| handle_of(&id) == handle)
+    {
+        return Err(AppError::BadRequest);
+    }
+    let ended = ctx
+        .state
+        .sessions
+        .end_session(user.id, handle, EndReason::Revoked)
+        .await
+        .map_err(|e| internal("ending a session", e))?;
+    if ended {
+        audit::record(
+            &ctx.state,
+            &ctx.actor(),
+            EventKind::SessionRevoked,
+            Some(user.id),
+            None,
+        )
+        .await;
+    }
+    Ok(Flash::SessionRevoked)
+}
+
+/// Ends every session of the user except this one.
+pub async fn sign_out_others(ctx: &RequestCtx, user: &User) -> Result<Flash, AppError> {
+    let ended = ctx
+        .state
+        .sessions
+        .end_user_sessions(user.id, ctx.session().id(), EndReason::Revoked)
+        .await
+        .map_err(|e| internal("ending sessions", e))?;
+    let detail = format!("{ended} sessions");
+    audit::record(
+        &ctx.state,
+        &ctx.actor(),
+        EventKind::OtherSessionsRevoked,
+        Some(user.id),
+        Some(&detail),
+    )
+    .await;
+    Ok(Flash::OtherSessionsRevoked)
+}
