@@ -85,3 +85,39 @@ test("forgot password and settings work with JavaScript disabled", async ({ page
   await section.getByRole("button", { name: "Delete account" }).click();
   await expect(page.getByText("That is not your current password.")).toBeVisible();
 });
+
+test("devices, signing one out and confirming the password work with JavaScript disabled", async ({ page, browser }) => {
+  const email = uniqueEmail("nojs-devices");
+  await page.goto("/signup");
+  await fillSignup(page, email, PASSWORD);
+  await page.goto(await linkFromMail(email, "verify_email"));
+  await page.goto("/login");
+  await page.getByLabel("Remember me").check();
+  await fillLogin(page, email, PASSWORD);
+  await expect(page).toHaveURL(/\/dashboard$/);
+  const other = await browser.newContext({ javaScriptEnabled: false });
+  const otherPage = await other.newPage();
+  await otherPage.goto("/login");
+  await fillLogin(otherPage, email, PASSWORD);
+  await expect(otherPage).toHaveURL(/\/dashboard$/);
+
+  await page.goto("/settings/sessions");
+  const rows = page.getByTestId("session");
+  await expect(rows).toHaveCount(2);
+  await expect(rows.nth(1)).toContainText("This device");
+  await expect(rows.nth(1)).toContainText("remembered");
+  await rows.nth(0).getByRole("button", { name: "Sign out" }).click();
+  await expect(page.getByText("That device has been signed out.")).toBeVisible();
+  await expect(rows).toHaveCount(1);
+  await otherPage.goto("/dashboard");
+  await expect(otherPage.getByText("You were signed out from another device.")).toBeVisible();
+
+  await page.goto("/confirm-password?next=%2Fsettings");
+  await page.getByLabel("Password").fill("not my password at all");
+  await page.getByRole("button", { name: "Confirm" }).click();
+  await expect(page.getByText("That is not your current password.")).toBeVisible();
+  await page.getByLabel("Password").fill(PASSWORD);
+  await page.getByRole("button", { name: "Confirm" }).click();
+  await expect(page).toHaveURL(/\/settings$/);
+  await other.close();
+});
