@@ -15,7 +15,7 @@ export function uniqueEmail(label: string): string {
  */
 export const test = base.extend<{ consoleProblems: string[] }>({
   consoleProblems: [
-    async ({ context }, use) => {
+    async ({ context, javaScriptEnabled }, use) => {
       const problems: string[] = [];
       const watch = (page: Page) => {
         page.on("console", (message) => {
@@ -23,6 +23,10 @@ export const test = base.extend<{ consoleProblems: string[] }>({
           // (a refused login is a 401), so only other problems count.
           const expectedStatus = /Failed to load resource: the server responded with a status of 4\d\d/;
           if (expectedStatus.test(message.text())) return;
+          // Without JavaScript the preloaded WebAssembly is never used, and
+          // Chromium says so when a page stays open for a few seconds.
+          const unusedPreload = /was preloaded using link preload but not used/;
+          if (javaScriptEnabled === false && unusedPreload.test(message.text())) return;
           if (message.type() === "error" || message.type() === "warning") {
             problems.push(`${message.type()}: ${message.text()}`);
           }

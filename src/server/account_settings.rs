@@ -6,6 +6,7 @@ use tower_sessions::session::Id;
 use super::{
     accounts::AccountError,
     audit::{self, Actor, EventKind},
+    db,
     login_throttle::{self, Gate},
     mail::Mail,
     password_reset::check_new_password,
@@ -70,7 +71,7 @@ pub async fn change_password(
         .map_err(|e| AppError::from(AccountError::from(e)))?;
     state.users.invalidate(user.id);
     let result: Result<(), AccountError> = async {
-        let mut tx = state.pool.begin().await?;
+        let mut tx = db::write_tx(&state.pool).await?;
         Users::set_password(&mut tx, user.id, &hash).await?;
         tokens::revoke(&mut tx, user.id, &[TokenKind::ResetPassword]).await?;
         state
@@ -137,7 +138,7 @@ pub async fn request_email_change(
     errors.into_result()?;
     let result: Result<(), AccountError> = async {
         let now = state.clock.unix();
-        let mut tx = state.pool.begin().await?;
+        let mut tx = db::write_tx(&state.pool).await?;
         if Users::by_email_in(&mut tx, &new_email).await?.is_some() {
             state
                 .mailer
@@ -192,7 +193,7 @@ pub async fn confirm_email_change(
     token: &str,
 ) -> Result<Option<User>, AccountError> {
     let now = state.clock.unix();
-    let mut tx = state.pool.begin().await?;
+    let mut tx = db::write_tx(&state.pool).await?;
     let Some(redeemed) =
         tokens::redeem(&mut tx, &tokens::hash(token), TokenKind::ChangeEmail, now).await?
     else {
@@ -235,7 +236,7 @@ pub async fn delete_account(
     require_password(state, user, current).await?;
     state.users.invalidate(user.id);
     let result: Result<(), AccountError> = async {
-        let mut tx = state.pool.begin().await?;
+        let mut tx = db::write_tx(&state.pool).await?;
         state
             .mailer
             .queue_in(&mut tx, &Mail::AccountDeleted, &user.email)

@@ -2,7 +2,7 @@
 //! the state, so integration tests can call it directly.
 
 use super::{
-    breached_passwords,
+    breached_passwords, db,
     login_throttle::{self, Gate},
     mail::Mail,
     passwords::HashError,
@@ -89,7 +89,7 @@ pub async fn register(
     }
     let hash = state.passwords.hash(input.password).await?;
     let now = state.clock.unix();
-    let mut tx = state.pool.begin().await?;
+    let mut tx = db::write_tx(&state.pool).await?;
     let registered = match Users::insert_if_absent(&mut tx, &input.email, &hash, now).await? {
         Some(user) => {
             queue_verification(state, &mut tx, &user).await?;

@@ -8,16 +8,32 @@ use std::sync::{
 
 use time::{Duration, OffsetDateTime};
 
-/// Wall-clock time plus an offset that only tests change.
+/// Wall-clock time plus an offset that only tests change; tests can also
+/// stop it, so that only `advance` moves time and a second ticking over
+/// mid-test cannot change an answer.
 #[derive(Clone, Debug, Default)]
 pub struct Clock {
     offset_secs: Arc<AtomicI64>,
+    frozen: bool,
 }
 
 impl Clock {
+    /// A clock standing still at the current second until advanced.
+    pub fn frozen() -> Clock {
+        Clock {
+            offset_secs: Arc::new(AtomicI64::new(OffsetDateTime::now_utc().unix_timestamp())),
+            frozen: true,
+        }
+    }
+
     /// The current time in UTC.
     pub fn now(&self) -> OffsetDateTime {
-        OffsetDateTime::now_utc() + Duration::seconds(self.offset_secs.load(Ordering::Relaxed))
+        let offset = Duration::seconds(self.offset_secs.load(Ordering::Relaxed));
+        if self.frozen {
+            OffsetDateTime::UNIX_EPOCH + offset
+        } else {
+            OffsetDateTime::now_utc() + offset
+        }
     }
 
     /// The current time as Unix seconds.

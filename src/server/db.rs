@@ -4,7 +4,7 @@ use std::{str::FromStr, time::Duration};
 
 use sqlx::{
     sqlite::{SqliteConnectOptions, SqliteJournalMode, SqlitePoolOptions, SqliteSynchronous},
-    SqlitePool,
+    Sqlite, SqlitePool, Transaction,
 };
 
 /// Opens (creating if needed) the database and applies pending migrations.
@@ -22,6 +22,14 @@ pub async fn connect_and_migrate(url: &str) -> Result<SqlitePool, sqlx::Error> {
         .await?;
     sqlx::migrate!().run(&pool).await?;
     Ok(pool)
+}
+
+/// Starts a transaction that takes the write lock at once. Every transaction
+/// here writes; a deferred one that reads first fails with `SQLITE_BUSY`
+/// (a stale snapshot, which the busy timeout cannot wait out) when another
+/// connection writes between its read and its first write.
+pub async fn write_tx(pool: &SqlitePool) -> Result<Transaction<'static, Sqlite>, sqlx::Error> {
+    pool.begin_with("BEGIN IMMEDIATE").await
 }
 
 /// Whether the database answers a trivial query.

@@ -3,6 +3,7 @@
 use super::{
     accounts::{queue_verification, AccountError},
     audit::{self, Actor, EventKind},
+    db,
     state::AppState,
     tokens::{self, TokenKind},
     users::{User, Users},
@@ -19,7 +20,7 @@ pub async fn confirm(
     token: &str,
 ) -> Result<Option<User>, AccountError> {
     let now = state.clock.unix();
-    let mut tx = state.pool.begin().await?;
+    let mut tx = db::write_tx(&state.pool).await?;
     let Some(redeemed) =
         tokens::redeem(&mut tx, &tokens::hash(token), TokenKind::VerifyEmail, now).await?
     else {
@@ -43,7 +44,7 @@ pub async fn resend(state: &AppState, actor: &Actor, user: &User) -> Result<(), 
         return Ok(());
     }
     let now = state.clock.unix();
-    let mut tx = state.pool.begin().await?;
+    let mut tx = db::write_tx(&state.pool).await?;
     let recent: Option<i64> = sqlx::query_scalar(
         "SELECT 1 FROM tokens WHERE user_id = ? AND kind = 'verify_email' AND created_at > ?",
     )

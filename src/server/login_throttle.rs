@@ -11,6 +11,7 @@
 
 use sha2::{Digest, Sha256};
 
+use super::db;
 use super::state::AppState;
 use crate::error::AppError;
 
@@ -46,7 +47,7 @@ pub async fn admit(state: &AppState, email: &str) -> Result<Gate, sqlx::Error> {
     let settings = &state.settings;
     let now = state.clock.unix();
     let key = key(email);
-    let mut tx = state.pool.begin().await?;
+    let mut tx = db::write_tx(&state.pool).await?;
     sqlx::query(
         "INSERT INTO login_throttle (address_hash, failures, next_allowed_at) VALUES (?, 0, 0) \
          ON CONFLICT (address_hash) DO NOTHING",

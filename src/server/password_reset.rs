@@ -12,7 +12,7 @@ use tower_sessions::Session;
 use super::{
     accounts::{AccountError, BREACHED_MESSAGE},
     audit::{self, Actor, EventKind},
-    breached_passwords, login_throttle,
+    breached_passwords, db, login_throttle,
     mail::Mail,
     request::internal,
     session_store::EndReason,
@@ -48,7 +48,7 @@ async fn send_link(state: &AppState, actor: &Actor, email: &str) -> Result<(), A
         .iter()
         .map(|b| format!("{b:02x}"))
         .collect();
-    let mut tx = state.pool.begin().await?;
+    let mut tx = db::write_tx(&state.pool).await?;
     let recent: i64 = sqlx::query_scalar(
         "SELECT COUNT(*) FROM reset_requests WHERE address_hash = ? AND requested_at > ?",
     )
@@ -191,7 +191,7 @@ pub async fn reset(
         .map_err(|e| internal(e.into()))?;
     state.users.invalidate(user.id);
     let result: Result<bool, AccountError> = async {
-        let mut tx = state.pool.begin().await?;
+        let mut tx = db::write_tx(&state.pool).await?;
         if tokens::redeem(&mut tx, &token_hash, TokenKind::ResetPassword, now)
             .await?
             .is_none()

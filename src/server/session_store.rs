@@ -33,6 +33,7 @@ use tower_sessions::{
 };
 
 use super::clock::Clock;
+use super::db;
 
 /// Session key of the sign-in facts the store needs for expiry.
 pub const AUTH_META_KEY: &str = "gh.auth";
@@ -267,13 +268,14 @@ impl SessionStore {
         })
     }
 
-    /// The signed-in sessions of a user, newest first. "Last seen" and expiry
+    /// The signed-in sessions of a user, newest first (within one second, the
+    /// row inserted last). "Last seen" and expiry
     /// come from the cache when the session is there, since SQLite may lag
     /// them by up to a minute.
     pub async fn list_for_user(&self, user_id: i64) -> Result<Vec<DeviceSession>, sqlx::Error> {
         let rows: Vec<DeviceRow> = sqlx::query_as(
             "SELECT id_hash, started_at, last_seen_at, client, user_agent, remembered \
-             FROM sessions WHERE user_id = ? ORDER BY started_at DESC, last_seen_at DESC",
+             FROM sessions WHERE user_id = ? ORDER BY started_at DESC, rowid DESC",
         )
         .bind(user_id)
         .fetch_all(&self.inner.pool)
@@ -313,33 +315,10 @@ impl SessionStore {
         if handle.len() != 16 || !handle.bytes().all(|b| b.is_ascii_hexdigit()) {
             return Ok(false);
         }
-        let now = self.inner.clock.unix();
-        let _guard = self.inner.write_lock.lock().await;
-        let mut tx = self.inner.pool.begin().await?;
-        sqlx::query(
-            "INSERT OR IGNORE INTO session_ends (id_hash, user_id, reason, ended_at) \
-             SELECT id_hash, user_id, ?, ? FROM sessions WHERE user_id = ? AND substr(id_hash, 1, 16) = ?",
-        )
-        .bind(reason.as_str())
-        .bind(now)
-        .bind(user_id)
-        .bind(handle)
-        .execute(&mut *tx)
-        .await?;
-        let ended: Vec<String> = sqlx::query_scalar(
-            "DELETE FROM sessions WHERE user_id = ? AND substr(id_hash, 1, 16) = ? RETURNING id_hash",
-        )
-        .bind(user_id)
-        .bind(handle)
-        .fetch_all(&mut *tx)
-        .await?;
-        tx.commit().await?;
-        for id_hash in &ended {
-            if let Some(key) = parse_hex(id_hash) {
-                self.inner.cache.remove(&key);
-            }
-        }
-        Ok(!ended.is_empty())
+        let ended = self
+            .end_where(user_id, "substr(id_hash, 1, 16) = ?", handle, reason)
+            .await?;
+        Ok(ended > 0)
     }
 
     /// Ends every session of `user_id` except `keep`, recording why so each
@@ -351,33 +330,48 @@ impl SessionStore {
         reason: EndReason,
     ) -> Result<u64, sqlx::Error> {
         let keep = keep.map(|id| hex(&key_of(&id))).unwrap_or_default();
+        self.end_where(user_id, "id_hash != ?", &keep, reason).await
+    }
+
+    /// Ends the sessions of `user_id` that `filter` (an SQL condition with
+    /// one parameter, `value`) selects, leaving a tombstone for each.
+    async fn end_where(
+        &self,
+        user_id: i64,
+        filter: &'static str,
+        value: &str,
+        reason: EndReason,
+    ) -> Result<u64, sqlx::Error> {
         let now = self.inner.clock.unix();
         let _guard = self.inner.write_lock.lock().await;
-        let mut tx = self.inner.pool.begin().await?;
-        sqlx::query(
+        let mut tx = db::write_tx(&self.inner.pool).await?;
+        sqlx::query(&format!(
             "INSERT OR IGNORE INTO session_ends (id_hash, user_id, reason, ended_at) \
-             SELECT id_hash, user_id, ?, ? FROM sessions WHERE user_id = ? AND id_hash != ?",
-        )
+             SELECT id_hash, user_id, ?, ? FROM sessions WHERE user_id = ? AND {filter}"
+        ))
         .bind(reason.as_str())
         .bind(now)
         .bind(user_id)
-        .bind(&keep)
+        .bind(value)
         .execute(&mut *tx)
         .await?;
-        let ended: Vec<String> = sqlx::query_scalar(
-            "DELETE FROM sessions WHERE user_id = ? AND id_hash != ? RETURNING id_hash",
-        )
+        let ended: Vec<String> = sqlx::query_scalar(&format!(
+            "DELETE FROM sessions WHERE user_id = ? AND {filter} RETURNING id_hash"
+        ))
         .bind(user_id)
-        .bind(&keep)
+        .bind(value)
         .fetch_all(&mut *tx)
         .await?;
         tx.commit().await?;
-        for id_hash in &ended {
-            if let Some(key) = parse_hex(id_hash) {
-                self.inner.cache.remove(&key);
-            }
-        }
+        self.forget(ended.iter());
         Ok(ended.len() as u64)
+    }
+
+    /// Drops ended sessions from the cache.
+    fn forget<'a>(&self, id_hashes: impl Iterator<Item = &'a String>) {
+        for key in id_hashes.filter_map(|h| parse_hex(h)) {
+            self.inner.cache.remove(&key);
+        }
     }
 
     /// Deletes every expired session (recording why, for signed-in ones) and
@@ -388,7 +382,7 @@ impl SessionStore {
         // interval, so only rows past that margin are certainly expired.
         let cutoff = now - TOUCH_INTERVAL_SECS;
         let _guard = self.inner.write_lock.lock().await;
-        let mut tx = self.inner.pool.begin().await?;
+        let mut tx = db::write_tx(&self.inner.pool).await?;
         sqlx::query(
             "INSERT OR IGNORE INTO session_ends (id_hash, user_id, reason, ended_at) \
              SELECT id_hash, user_id, 'expired', ? FROM sessions \
@@ -408,11 +402,7 @@ impl SessionStore {
             .execute(&mut *tx)
             .await?;
         tx.commit().await?;
-        for (id_hash, _) in &ended {
-            if let Some(key) = parse_hex(id_hash) {
-                self.inner.cache.remove(&key);
-            }
-        }
+        self.forget(ended.iter().map(|(id_hash, _)| id_hash));
         Ok(ended
             .into_iter()
             .filter_map(|(_, user_id)| user_id)
@@ -467,7 +457,7 @@ impl SessionStore {
         let _guard = self.inner.write_lock.lock().await;
         self.inner.cache.remove(&key);
         let id_hash = hex(&key);
-        let mut tx = self.inner.pool.begin().await.map_err(backend)?;
+        let mut tx = db::write_tx(&self.inner.pool).await.map_err(backend)?;
         if cached.user_id.is_some() {
             sqlx::query(
                 "INSERT OR IGNORE INTO session_ends (id_hash, user_id, reason, ended_at) \

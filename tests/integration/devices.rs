@@ -70,6 +70,21 @@ async fn the_devices_page_lists_every_session_newest_first_and_marks_this_one() 
 }
 
 #[tokio::test]
+async fn sign_ins_within_one_second_are_still_listed_newest_first() {
+    let app = spawn_app().await;
+    let first = app.signed_up("same-second@example.com").await;
+    for agent in [CHROME_WINDOWS, SAFARI_IPHONE] {
+        app.browser_as(agent)
+            .login("same-second@example.com", PASSWORD)
+            .await;
+    }
+    let rows = rows(&first.page("/settings/sessions").await);
+    assert!(rows[0].contains("Safari on iOS"), "{}", rows[0]);
+    assert!(rows[1].contains("Chrome on Windows"), "{}", rows[1]);
+    assert!(rows[2].contains("This device"), "{}", rows[2]);
+}
+
+#[tokio::test]
 async fn the_devices_page_needs_a_signed_in_user() {
     let app = spawn_app().await;
     let response = app.browser().get("/settings/sessions").await;

@@ -73,7 +73,7 @@ pub async fn spawn_with(configure: impl FnOnce(&mut Settings)) -> TestApp {
     let mut settings = test_settings(fresh_data_dir());
     configure(&mut settings);
     let data_dir = settings.data_dir.clone();
-    let clock = Clock::default();
+    let clock = Clock::frozen();
     let server = Server::start(settings, clock.clone())
         .await
         .expect("the server starts");
@@ -123,19 +123,25 @@ impl TestApp {
     /// Waits for a message of `kind` (e.g. `verify_email`) to `to` to be
     /// delivered to the outbox, and returns the newest such message.
     pub async fn mail(&self, to: &str, kind: &str) -> OutboxMail {
+        self.nth_mail(to, kind, 1).await.pop().unwrap()
+    }
+
+    /// Waits until at least `n` messages of `kind` to `to` are in the outbox,
+    /// and returns them all, oldest first.
+    pub async fn nth_mail(&self, to: &str, kind: &str, n: usize) -> Vec<OutboxMail> {
         let mut deliveries = self.state().mailer.activity();
         loop {
-            if let Some(mail) = self
+            let found: Vec<OutboxMail> = self
                 .outbox()
                 .into_iter()
-                .rev()
-                .find(|m| m.to == to && m.kind == kind)
-            {
-                return mail;
+                .filter(|m| m.to == to && m.kind == kind)
+                .collect();
+            if found.len() >= n {
+                return found;
             }
             tokio::time::timeout(std::time::Duration::from_secs(10), deliveries.changed())
                 .await
-                .unwrap_or_else(|_| panic!("no {kind} mail to {to} was delivered"))
+                .unwrap_or_else(|_| panic!("no {kind} mail #{n} to {to} was delivered"))
                 .unwrap();
         }
     }
@@ -143,6 +149,11 @@ impl TestApp {
     /// The path and query of the link in the newest `kind` mail to `to`.
     pub async fn link_in_mail(&self, to: &str, kind: &str) -> String {
         let mail = self.mail(to, kind).await;
+        self.link_in(&mail)
+    }
+
+    /// The path and query of the link in a message.
+    pub fn link_in(&self, mail: &OutboxMail) -> String {
         let start = mail
             .text
             .find(&self.base)
