@@ -421,9 +421,36 @@ def flood(ctx: str) -> None:
                          ctx["login_body"])))
 
 
+def check() -> None:
+    """A seconds-long run of the harness against the release build, without a
+    load tool or the Flask peer, so the test command notices when the app
+    changes under the benchmark (settings, mail format, login outcome)."""
+    if not port_free(GATEHOUSE_PORT):
+        sys.exit(f"port {GATEHOUSE_PORT} is in use")
+    subprocess.run([str(ROOT / "target/release/gatehouse"), "measure-bcrypt", "4"],
+                   capture_output=True, check=True)
+    work = Path(tempfile.mkdtemp(prefix="gatehouse-bench-check-"))
+    proc = start_gatehouse(work)
+    try:
+        ctx = prepare("gatehouse", work)
+        logins = login_load(ctx, LOGIN_CLIENTS, 1.0)
+    finally:
+        proc.send_signal(signal.SIGTERM)
+        proc.wait(timeout=30)
+        shutil.rmtree(work, ignore_errors=True)
+    outcomes = logins["statuses"]
+    if set(outcomes) != {"302 /dashboard"}:
+        sys.exit(f"benchmark logins did not all succeed: {outcomes}")
+    print(f"benchmark harness works: signup, confirmation, dashboard, "
+          f"{outcomes['302 /dashboard']} logins")
+
+
 def main() -> None:
     if len(sys.argv) > 1 and sys.argv[1] == "--flood":
         flood(sys.argv[2])
+        return
+    if len(sys.argv) > 1 and sys.argv[1] == "--check":
+        check()
         return
     for port in (GATEHOUSE_PORT, FLASK_PORT, HELLO_PORT):
         if not port_free(port):

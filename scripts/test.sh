@@ -50,4 +50,7 @@ browser_tests
 step "Browser tests, release build"
 browser_tests --release
 
+step "Benchmark harness, against the release build (no load; figures come from bench/run.sh)"
+BENCH_BCRYPT_COST=10 python3 "$ROOT/bench/run.py" --check
+
 step "All checks passed"
