@@ -157,8 +157,10 @@ def start_gatehouse(data_dir: Path, lift_login_limit: bool = True) -> subprocess
                GATEHOUSE_CONFIG="/dev/null")
     if lift_login_limit:
         env["GATEHOUSE_RATE_LIMIT_LOGIN_PER_MINUTE"] = "100000"
-    # Nine accounts are signed up from one address before any measurement.
+    # Nine accounts are signed up from one address before any measurement,
+    # and every login client starts a fresh session.
     env["GATEHOUSE_RATE_LIMIT_SIGNUP_PER_MINUTE"] = str(LOGIN_CLIENTS + 1)
+    env["GATEHOUSE_RATE_LIMIT_NEW_SESSIONS_PER_MINUTE"] = "100000"
     proc = subprocess.Popen([str(ROOT / "target/release/gatehouse")], cwd=ROOT, env=env,
                             stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
     wait_for(f"http://127.0.0.1:{GATEHOUSE_PORT}/healthz")

@@ -1,7 +1,8 @@
 //! Per-address rate limits (token buckets, `governor`) on the endpoints an
 //! attacker would hammer: login, signup, password reset, resend
-//! verification and the password check. Over the limit: 429 with
-//! `Retry-After`, a JSON error for the app and a short page for a plain form.
+//! verification and the password check; and on new sessions, since every
+//! first page view stores one server-side. Over the limit: 429 with
+//! `Retry-After`, a JSON error for the app and a short page for a browser.
 
 use std::{
     collections::HashMap,
@@ -27,6 +28,11 @@ use super::{
     state::AppState,
 };
 use crate::error::AppError;
+
+/// The bucket for page views that start a session (a browser starts one and
+/// keeps its cookie; a client that never keeps it would grow the session
+/// table without bound).
+pub const NEW_SESSION: &str = "new session";
 
 /// The limited endpoints and their buckets.
 pub struct RateLimits {
@@ -64,6 +70,10 @@ impl RateLimits {
                 "/api/check_password",
                 per_minute(settings.rate_limit_password_check_per_minute),
             ),
+            (
+                NEW_SESSION,
+                per_minute(settings.rate_limit_new_sessions_per_minute),
+            ),
         ]);
         RateLimits {
             limiters,
@@ -71,7 +81,8 @@ impl RateLimits {
         }
     }
 
-    /// `Ok`, or how many seconds until `addr` may call `path` again.
+    /// `Ok`, or how many seconds until `addr` may call `path` (or start a
+    /// session, [`NEW_SESSION`]) again.
     pub fn check(&self, path: &str, addr: IpAddr) -> Result<(), u64> {
         let Some(limiter) = self.limiters.get(path) else {
             return Ok(());
@@ -112,22 +123,45 @@ pub async fn limit(State(state): State<AppState>, request: Request, next: Next) 
     if request.method() != Method::POST {
         return next.run(request).await;
     }
-    let client = Client::new(request.headers(), request.extensions());
-    let addr = client.addr.unwrap_or(IpAddr::V4(Ipv4Addr::UNSPECIFIED));
     let path = request.uri().path().to_owned();
-    let Err(retry_after_secs) = state.rate_limits.check(&path, addr) else {
-        return next.run(request).await;
-    };
-    if state.rate_limits.should_log(addr, state.clock.unix()) {
-        let actor = Actor::new(client, None);
-        audit::record(&state, &actor, EventKind::RateLimited, None, Some(&path)).await;
+    match check(&state, Caller::of(&request), &path).await {
+        Some(refusal) => refusal,
+        None => next.run(request).await,
     }
-    let wants_page = request
-        .headers()
-        .get(header::ACCEPT)
-        .and_then(|v| v.to_str().ok())
-        .is_some_and(|v| v.contains("text/html"));
-    too_many(retry_after_secs, wants_page)
+}
+
+/// What a refusal needs to know about the request.
+pub struct Caller {
+    client: Client,
+    wants_page: bool,
+}
+
+impl Caller {
+    pub fn of(request: &Request) -> Caller {
+        Caller {
+            client: Client::new(request.headers(), request.extensions()),
+            wants_page: request
+                .headers()
+                .get(header::ACCEPT)
+                .and_then(|v| v.to_str().ok())
+                .is_some_and(|v| v.contains("text/html")),
+        }
+    }
+}
+
+/// `None` if the caller's address is within its `bucket`; otherwise the 429
+/// to answer with (and a security event, at most one a minute per address).
+pub async fn check(state: &AppState, caller: Caller, bucket: &str) -> Option<Response> {
+    let addr = caller
+        .client
+        .addr
+        .unwrap_or(IpAddr::V4(Ipv4Addr::UNSPECIFIED));
+    let retry_after_secs = state.rate_limits.check(bucket, addr).err()?;
+    if state.rate_limits.should_log(addr, state.clock.unix()) {
+        let actor = Actor::new(caller.client, None);
+        audit::record(state, &actor, EventKind::RateLimited, None, Some(bucket)).await;
+    }
+    Some(too_many(retry_after_secs, caller.wants_page))
 }
 
 fn too_many(retry_after_secs: u64, wants_page: bool) -> Response {

@@ -11,7 +11,7 @@ use super::{
     audit::{self, Actor, EventKind},
     auth_backend::AuthSession,
     client::Client,
-    csrf, flash,
+    csrf, flash, rate_limit,
     session_layer::{cookie_name, PersistentCookie},
     session_store::{AuthMeta, EndReason, AUTH_META_KEY},
     state::AppState,
@@ -56,11 +56,23 @@ pub async fn session_chores(
     let dead_cookie = (auth.user.is_none() && auth.session.id().is_none())
         .then(|| session_cookie(&request, cookie_name(&state.origin)))
         .flatten();
+    let starts_session = auth.session.id().is_none() && dead_cookie.is_none();
     if let Some(cookie) = dead_cookie {
         let client = Client::new(request.headers(), request.extensions());
         note_ended_session(&state, &auth, &cookie, &client).await;
     }
     if is_page_view(&request) {
+        if starts_session {
+            if let Some(refusal) = rate_limit::check(
+                &state,
+                rate_limit::Caller::of(&request),
+                rate_limit::NEW_SESSION,
+            )
+            .await
+            {
+                return refusal;
+            }
+        }
         if let Err(e) = csrf::ensure_token(&auth.session).await {
             tracing::error!(error = %e, "could not create a CSRF token");
         }

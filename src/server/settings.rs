@@ -83,6 +83,8 @@ pub struct Settings {
     pub rate_limit_password_reset_per_minute: u32,
     pub rate_limit_resend_verification_per_minute: u32,
     pub rate_limit_password_check_per_minute: u32,
+    /// Page views that start a new session, per address and minute.
+    pub rate_limit_new_sessions_per_minute: u32,
     /// How long security-log events are kept (days).
     pub security_log_retention_days: i64,
     /// How long a "remember me" sign-in lasts, however idle (seconds).
@@ -215,6 +217,7 @@ impl Default for Settings {
             rate_limit_password_reset_per_minute: 5,
             rate_limit_resend_verification_per_minute: 3,
             rate_limit_password_check_per_minute: 60,
+            rate_limit_new_sessions_per_minute: 60,
             security_log_retention_days: 90,
             session_remember_secs: 30 * 86400,
             sudo_mode_secs: 10 * 60,
@@ -528,6 +531,10 @@ impl Settings {
                 "rate_limit_password_check_per_minute",
                 &mut settings.rate_limit_password_check_per_minute,
             ),
+            (
+                "rate_limit_new_sessions_per_minute",
+                &mut settings.rate_limit_new_sessions_per_minute,
+            ),
         ] {
             if let Some(v) = get(key) {
                 *field = integer(&v, key, 1, 100_000)? as u32;
@@ -637,6 +644,7 @@ pub const KEYS: &[&str] = &[
     "rate_limit_password_reset_per_minute",
     "rate_limit_resend_verification_per_minute",
     "rate_limit_password_check_per_minute",
+    "rate_limit_new_sessions_per_minute",
     "security_log_retention_days",
     "session_remember_secs",
     "sudo_mode_secs",

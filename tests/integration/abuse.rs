@@ -230,6 +230,50 @@ async fn signup_reset_and_resend_are_limited_per_address_too() {
     }
 }
 
+async fn session_rows(app: &TestApp) -> i64 {
+    sqlx::query_scalar("SELECT COUNT(*) FROM sessions")
+        .fetch_one(&app.state().pool)
+        .await
+        .unwrap()
+}
+
+#[tokio::test]
+async fn cookieless_page_views_cannot_grow_the_session_table_without_bound() {
+    let app = spawn_with(|s| s.rate_limit_new_sessions_per_minute = 3).await;
+    // A person's browser starts one session and keeps its cookie.
+    let person = app.browser();
+    let token = person.csrf_token("/login").await;
+    // A client that drops its cookie starts a new session with every view.
+    for _ in 0..2 {
+        assert_eq!(app.browser().get("/login").await.status(), 200);
+    }
+    let refused = app.browser().get("/login").await;
+    assert_eq!(refused.status(), 429);
+    assert!(refused.headers().contains_key("retry-after"));
+    let page = refused.text().await.unwrap();
+    assert!(
+        page.contains("Too many attempts from your network. Please try again in"),
+        "{page}"
+    );
+    assert_eq!(
+        session_rows(&app).await,
+        3,
+        "the refused view stored nothing"
+    );
+    // The person's browser is not affected: it already has its session.
+    assert_eq!(person.get("/signup").await.status(), 200);
+    assert_eq!(person.csrf_token("/login").await, token);
+    let kinds: Vec<(String, Option<String>)> =
+        sqlx::query_as("SELECT kind, detail FROM auth_events WHERE kind = 'rate_limited'")
+            .fetch_all(&app.state().pool)
+            .await
+            .unwrap();
+    assert_eq!(
+        kinds,
+        [("rate_limited".to_owned(), Some("new session".to_owned()))]
+    );
+}
+
 async fn spoofed_attempts(app: &TestApp) -> Vec<u16> {
     let mut statuses = Vec::new();
     for n in 0..4 {

@@ -52,6 +52,7 @@ pub fn test_settings(data_dir: PathBuf) -> Settings {
         rate_limit_password_reset_per_minute: 10_000,
         rate_limit_resend_verification_per_minute: 10_000,
         rate_limit_password_check_per_minute: 10_000,
+        rate_limit_new_sessions_per_minute: 10_000,
         ..Settings::default()
     }
 }
