@@ -13,24 +13,8 @@ pub fn safe_next(next: Option<&str>) -> String {
 }
 
 fn same_site_path(raw: &str) -> Option<String> {
-    if raw.is_empty() || raw.len() > MAX_NEXT_LEN {
+    if raw.is_empty() || raw.len() > MAX_NEXT_LEN || !local_however_decoded(raw) {
         return None;
-    }
-    // Check the value and every percent-decoding of it, so encoded forms of
-    // `//host` or `/\host` cannot slip through a later decoder.
-    let mut candidate = raw.to_owned();
-    for _ in 0..4 {
-        if !looks_local(&candidate) {
-            return None;
-        }
-        let decoded = percent_encoding::percent_decode_str(&candidate)
-            .decode_utf8()
-            .ok()?
-            .into_owned();
-        if decoded == candidate {
-            break;
-        }
-        candidate = decoded;
     }
     let base = url::Url::parse("http://gatehouse.invalid/").ok()?;
     let resolved = base.join(raw).ok()?;
@@ -42,7 +26,28 @@ fn same_site_path(raw: &str) -> Option<String> {
         path.push('?');
         path.push_str(query);
     }
-    Some(path)
+    // Resolving `.` and `..` can itself produce `//host` (`/..//evil`), so
+    // the result is checked again.
+    local_however_decoded(&path).then_some(path)
+}
+
+/// Checks the value and every percent-decoding of it, so encoded forms of
+/// `//host` or `/\host` cannot slip through a later decoder.
+fn local_however_decoded(value: &str) -> bool {
+    let mut candidate = value.to_owned();
+    for _ in 0..4 {
+        if !looks_local(&candidate) {
+            return false;
+        }
+        let Ok(decoded) = percent_encoding::percent_decode_str(&candidate).decode_utf8() else {
+            return false;
+        };
+        if decoded == candidate {
+            return true;
+        }
+        candidate = decoded.into_owned();
+    }
+    true
 }
 
 fn looks_local(value: &str) -> bool {
@@ -78,6 +83,12 @@ mod tests {
             "%2F%5Cevil.test",
             "/%5Cevil.test",
             "%252F%252Fevil.test",
+            "/..//evil.test",
+            "/.//evil.test",
+            "/%2e%2e//evil.test",
+            "/%2E//evil.test",
+            "/a/../..//evil.test",
+            "/./\\evil.test",
             "/\tevil",
             " //evil.test",
             "evil.test",

@@ -45,6 +45,9 @@ pub async fn require_same_origin(
 
 /// Tells a browser whose session ended on the server why ("Your session has
 /// expired"), and gives page views a CSRF token before anything renders.
+/// A request without a live session may start one (a page render or a
+/// session read stores the CSRF token), so those count against the
+/// address's new-session limit first, whatever they send.
 pub async fn session_chores(
     State(state): State<AppState>,
     request: Request,
@@ -53,26 +56,19 @@ pub async fn session_chores(
     let Some(auth) = request.extensions().get::<AuthSession>().cloned() else {
         return next.run(request).await;
     };
-    let dead_cookie = (auth.user.is_none() && auth.session.id().is_none())
-        .then(|| session_cookie(&request, cookie_name(&state.origin)))
-        .flatten();
-    let starts_session = auth.session.id().is_none() && dead_cookie.is_none();
-    if let Some(cookie) = dead_cookie {
-        let client = Client::new(request.headers(), request.extensions());
-        note_ended_session(&state, &auth, &cookie, &client).await;
-    }
-    if is_page_view(&request) {
-        if starts_session {
-            if let Some(refusal) = rate_limit::check(
-                &state,
-                rate_limit::Caller::of(&request),
-                rate_limit::NEW_SESSION,
-            )
-            .await
-            {
-                return refusal;
+    if auth.session.id().is_none() {
+        let caller = rate_limit::Caller::of(&request);
+        if let Some(refusal) = rate_limit::check(&state, caller, rate_limit::NEW_SESSION).await {
+            return refusal;
+        }
+        if auth.user.is_none() {
+            if let Some(cookie) = session_cookie(&request, cookie_name(&state.origin)) {
+                let client = Client::new(request.headers(), request.extensions());
+                note_ended_session(&state, &auth, &cookie, &client).await;
             }
         }
+    }
+    if is_page_view(&request) {
         if let Err(e) = csrf::ensure_token(&auth.session).await {
             tracing::error!(error = %e, "could not create a CSRF token");
         }

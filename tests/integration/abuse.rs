@@ -274,6 +274,31 @@ async fn cookieless_page_views_cannot_grow_the_session_table_without_bound() {
     );
 }
 
+#[tokio::test]
+async fn the_new_session_limit_has_no_way_around() {
+    let app = spawn_with(|s| s.rate_limit_new_sessions_per_minute = 1).await;
+    assert_eq!(app.browser().get("/").await.status(), 200);
+    let client = reqwest::Client::new();
+    let url = |path: &str| format!("{}{path}", app.base);
+    // Not asking for HTML, an invented session cookie, reading the session
+    // through its server function: each would have started a session.
+    let any = client.get(url("/login")).header(ACCEPT, "*/*").send();
+    let junk = client
+        .get(url("/login"))
+        .header(ACCEPT, "text/html")
+        .header("cookie", "gatehouse=made-up-session-id")
+        .send();
+    let read = client
+        .post(url("/api/session"))
+        .header(ACCEPT, "application/json")
+        .form(&[("access", "Anyone")])
+        .send();
+    for (what, response) in [("any", any), ("junk", junk), ("read", read)] {
+        assert_eq!(response.await.unwrap().status(), 429, "{what}");
+    }
+    assert_eq!(session_rows(&app).await, 1);
+}
+
 async fn spoofed_attempts(app: &TestApp) -> Vec<u16> {
     let mut statuses = Vec::new();
     for n in 0..4 {

@@ -146,6 +146,9 @@ async fn login_never_follows_next_off_the_site() {
         "/%5Cevil.test",
         "%252F%252Fevil.test",
         "\\\\evil.test",
+        "/..//evil.test",
+        "/.//evil.test",
+        "/%2e%2e//evil.test",
     ] {
         let response = app
             .browser()
