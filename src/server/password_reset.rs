@@ -136,6 +136,16 @@ pub async fn accept_link(
     Ok(live)
 }
 
+/// Forgets a reset link opened in this browser (at sign-in: it belonged to
+/// whoever used this browser before).
+pub async fn discard_pending(session: &Session) -> Result<(), AppError> {
+    session
+        .remove_value(PENDING_KEY)
+        .await
+        .map(drop)
+        .map_err(|e| internal("forgetting a reset link", e))
+}
+
 /// Whether this session holds a reset link that still works.
 pub async fn is_pending(state: &AppState, session: &Session) -> bool {
     let Ok(Some(token_hash)) = session.get::<String>(PENDING_KEY).await else {

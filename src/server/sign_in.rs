@@ -5,7 +5,7 @@ use axum_login::AuthUser;
 use super::{
     accounts::{self, LoginOutcome, Registered},
     audit::{self, EventKind},
-    csrf, flash,
+    csrf, flash, password_reset,
     request::{internal, RequestCtx},
     session_store::{AuthMeta, AUTH_META_KEY},
     sudo,
@@ -58,6 +58,8 @@ pub async fn start(
     flash::take(&session)
         .await
         .map_err(|e| internal("clearing notices", e))?;
+    sudo::discard_pending(&session).await?;
+    password_reset::discard_pending(&session).await?;
     csrf::rotate(&session)
         .await
         .map_err(|e| internal("rotating the CSRF token", e))?;

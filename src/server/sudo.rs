@@ -8,6 +8,7 @@
 //! delete the account) are their own confirmation.
 
 use serde::{Deserialize, Serialize};
+use tower_sessions::Session;
 
 use super::{
     account_settings,
@@ -47,6 +48,9 @@ impl Sensitive {
 struct Pending {
     action: Sensitive,
     at: i64,
+    /// Whose action it is: a browser can change hands between the ask and
+    /// the confirmation.
+    user_id: i64,
 }
 
 async fn meta(ctx: &RequestCtx) -> Result<Option<AuthMeta>, AppError> {
@@ -100,6 +104,7 @@ pub async fn run_or_defer(
     let pending = Pending {
         action,
         at: ctx.state.clock.unix(),
+        user_id: user.id,
     };
     ctx.session()
         .insert(PENDING_KEY, pending)
@@ -109,6 +114,16 @@ pub async fn run_or_defer(
         "{CONFIRM_PASSWORD_PATH}?next={}",
         percent_encode_component(next)
     ))
+}
+
+/// Drops any action waiting for a password (at sign-in: it belonged to
+/// whoever used this browser before).
+pub async fn discard_pending(session: &Session) -> Result<(), AppError> {
+    session
+        .remove_value(PENDING_KEY)
+        .await
+        .map(drop)
+        .map_err(|e| internal("dropping a waiting action", e))
 }
 
 /// Checks the password, reopens the window and resumes the waiting action,
@@ -135,7 +150,7 @@ pub async fn confirm(
         .await
         .map_err(|e| internal("reading the waiting action", e))?;
     let now = ctx.state.clock.unix();
-    match pending.filter(|p| now - p.at <= PENDING_TTL_SECS) {
+    match pending.filter(|p| p.user_id == user.id && now - p.at <= PENDING_TTL_SECS) {
         Some(pending) => perform(ctx, user, &pending.action).await,
         None => Ok(safe_next(next)),
     }

@@ -287,6 +287,35 @@ async fn after_the_sudo_window_signing_out_asks_for_the_password_then_finishes()
 }
 
 #[tokio::test]
+async fn an_action_waiting_for_a_password_does_not_survive_a_change_of_account() {
+    let app = short_sudo().await;
+    let (shared, _desktop, phone) = three_devices(&app, "first@example.com").await;
+    app.clock.advance(300);
+    let response = shared.revoke_other_sessions().await;
+    assert!(location(&response).starts_with("/confirm-password"));
+    // Someone else signs in on the same browser, without logging out first.
+    let other_device = app.signed_up("second@example.com").await;
+    let token = shared.csrf_token("/dashboard").await;
+    let response = shared
+        .post_form(
+            "/api/login",
+            "/dashboard",
+            &[
+                ("email", "second@example.com"),
+                ("password", PASSWORD),
+                ("csrf_token", &token),
+            ],
+        )
+        .await;
+    assert_eq!(location(&response), "/dashboard");
+    // Their own password confirmation must not run the first user's action.
+    let response = shared.confirm_password(PASSWORD, "/settings").await;
+    assert_eq!(location(&response), "/settings");
+    assert!(other_device.is_signed_in().await);
+    assert!(phone.is_signed_in().await);
+}
+
+#[tokio::test]
 async fn the_hydrated_app_is_sent_to_confirm_the_password_too() {
     let app = short_sudo().await;
     let (laptop, desktop, _phone) = three_devices(&app, "sudo-js@example.com").await;
