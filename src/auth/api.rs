@@ -236,7 +236,7 @@ pub async fn delete_account(current_password: String, csrf_token: String) -> Res
     ctx.require_csrf(&csrf_token).await?;
     let user = ctx.require_user()?;
     account_settings::delete_account(&ctx.state, &ctx.actor(), &user, &current_password).await?;
-    sign_in::end(&mut ctx).await?;
+    sign_in::close(&mut ctx).await?;
     leptos_axum::redirect(&format!("/?notice={}", Flash::AccountDeleted.param()));
     Ok(())
 }

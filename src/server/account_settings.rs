@@ -249,9 +249,9 @@ pub async fn delete_account(
     state.users.invalidate(user.id);
     result?;
     state.mailer.wake();
-    // The rows are gone with the user; this drops any cached copies and
-    // tells the other devices why on their next request.
-    end_other_sessions(state, user.id, None).await;
-    audit::record(state, actor, EventKind::AccountDeleted, Some(user.id), None).await;
+    // The session rows went with the user; their cached copies must go too.
+    state.sessions.forget_user(user.id);
+    // Unlinked like the account's other events (its id may be reused).
+    audit::record(state, actor, EventKind::AccountDeleted, None, None).await;
     Ok(())
 }

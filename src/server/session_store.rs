@@ -367,6 +367,14 @@ impl SessionStore {
         Ok(ended.len() as u64)
     }
 
+    /// Drops every cached session of `user_id` (after their rows went with
+    /// the account).
+    pub fn forget_user(&self, user_id: i64) {
+        self.inner
+            .cache
+            .retain(|_, cached| cached.user_id != Some(user_id));
+    }
+
     /// Drops ended sessions from the cache.
     fn forget<'a>(&self, id_hashes: impl Iterator<Item = &'a String>) {
         for key in id_hashes.filter_map(|h| parse_hex(h)) {

@@ -147,11 +147,7 @@ pub async fn log_in(
 /// stored in a session here.)
 pub async fn end(ctx: &mut RequestCtx) -> Result<(), AppError> {
     let actor = ctx.actor();
-    let user = ctx
-        .auth
-        .logout()
-        .await
-        .map_err(|e| internal("signing out", e))?;
+    let user = close(ctx).await?;
     audit::record(
         &ctx.state,
         &actor,
@@ -161,4 +157,13 @@ pub async fn end(ctx: &mut RequestCtx) -> Result<(), AppError> {
     )
     .await;
     Ok(())
+}
+
+/// Ends this session without a logout event: for a deleted account, whose
+/// events no longer name it.
+pub async fn close(ctx: &mut RequestCtx) -> Result<Option<User>, AppError> {
+    ctx.auth
+        .logout()
+        .await
+        .map_err(|e| internal("signing out", e))
 }

@@ -297,6 +297,17 @@ impl Users {
 
     /// Deletes an account; its sessions and tokens go with it (foreign keys).
     pub async fn delete(conn: &mut SqliteConnection, id: i64) -> Result<(), UserError> {
+        // Ids can be reused once the highest is deleted: nothing recorded
+        // against this one may reach a later account. The security log keeps
+        // its events (for incident response, until they age out) unlinked.
+        sqlx::query("DELETE FROM session_ends WHERE user_id = ?")
+            .bind(id)
+            .execute(&mut *conn)
+            .await?;
+        sqlx::query("UPDATE auth_events SET user_id = NULL WHERE user_id = ?")
+            .bind(id)
+            .execute(&mut *conn)
+            .await?;
         sqlx::query("DELETE FROM users WHERE id = ?")
             .bind(id)
             .execute(conn)

@@ -233,6 +233,59 @@ async fn deleting_the_account_removes_everything_and_signs_out_every_device() {
 }
 
 #[tokio::test]
+async fn a_device_of_a_deleted_account_can_sign_in_to_another_one() {
+    let app = spawn_app().await;
+    app.signed_up("other@example.com").await;
+    let laptop = app.signed_up("gone@example.com").await;
+    let phone = app.browser();
+    phone.login("gone@example.com", PASSWORD).await;
+    assert!(phone.is_signed_in().await, "its session is now cached");
+    post_settings(&laptop, "delete_account", &[("current_password", PASSWORD)]).await;
+    assert!(!phone.is_signed_in().await);
+    let response = phone.login("other@example.com", PASSWORD).await;
+    assert_eq!(location(&response), "/dashboard");
+    assert!(phone.is_signed_in().await, "the sign-in was kept");
+}
+
+#[tokio::test]
+async fn an_account_that_reuses_a_deleted_id_inherits_nothing() {
+    let app = spawn_app().await;
+    let old = app.signed_up("old@example.com").await;
+    let id_of = |email: &'static str| {
+        sqlx::query_scalar::<_, i64>("SELECT id FROM users WHERE email = ?")
+            .bind(email)
+            .fetch_one(&app.state().pool)
+    };
+    let old_id = id_of("old@example.com").await.unwrap();
+    // A session that ended leaves a record naming its user.
+    let phone = app.browser();
+    phone.login("old@example.com", PASSWORD).await;
+    change_password(&old, PASSWORD).await;
+    post_settings(
+        &old,
+        "delete_account",
+        &[("current_password", NEW_PASSWORD)],
+    )
+    .await;
+    assert_eq!(app.user_count().await, 0);
+    let linked: i64 = sqlx::query_scalar(
+        "SELECT (SELECT COUNT(*) FROM auth_events WHERE user_id = ?1) \
+         + (SELECT COUNT(*) FROM session_ends WHERE user_id = ?1)",
+    )
+    .bind(old_id)
+    .fetch_one(&app.state().pool)
+    .await
+    .unwrap();
+    assert_eq!(linked, 0);
+    app.signed_up("new@example.com").await;
+    assert_eq!(
+        id_of("new@example.com").await.unwrap(),
+        old_id,
+        "SQLite reuses the highest id once it is deleted"
+    );
+}
+
+#[tokio::test]
 async fn an_email_change_link_expires() {
     let app = spawn_with(|s| s.session_idle_timeout_secs = 3 * 24 * 3600).await;
     let browser = app.signed_up("slow@example.com").await;
