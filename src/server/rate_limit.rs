@@ -6,7 +6,7 @@
 
 use std::{
     collections::HashMap,
-    net::{IpAddr, Ipv4Addr},
+    net::{IpAddr, Ipv4Addr, Ipv6Addr},
     num::NonZeroU32,
     sync::Mutex,
     time::Duration,
@@ -87,7 +87,7 @@ impl RateLimits {
         let Some(limiter) = self.limiters.get(path) else {
             return Ok(());
         };
-        limiter.check_key(&addr).map_err(|not_until| {
+        limiter.check_key(&bucket_of(addr)).map_err(|not_until| {
             let wait: Duration =
                 not_until.wait_time_from(governor::clock::DefaultClock::default().now());
             wait.as_secs() + u64::from(wait.subsec_nanos() > 0)
@@ -115,6 +115,18 @@ impl RateLimits {
                 true
             }
         }
+    }
+}
+
+/// The key an address is counted under. An IPv6 client usually holds a
+/// whole /64 and could rotate through it, so a /64 is one client.
+fn bucket_of(addr: IpAddr) -> IpAddr {
+    match addr {
+        IpAddr::V6(v6) => match v6.to_ipv4_mapped() {
+            Some(v4) => IpAddr::V4(v4),
+            None => IpAddr::V6(Ipv6Addr::from(u128::from(v6) & !(u128::from(u64::MAX)))),
+        },
+        v4 => v4,
     }
 }
 
@@ -200,4 +212,40 @@ fn too_many(retry_after_secs: u64, wants_page: bool) -> Response {
         response.headers_mut().insert(header::RETRY_AFTER, value);
     }
     response
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn an_ipv6_slash_64_is_one_client() {
+        let a: IpAddr = "2001:db8:1:2:aaaa::1".parse().unwrap();
+        let b: IpAddr = "2001:db8:1:2:ffff:ffff:ffff:ffff".parse().unwrap();
+        let other: IpAddr = "2001:db8:1:3::1".parse().unwrap();
+        assert_eq!(bucket_of(a), bucket_of(b));
+        assert_ne!(bucket_of(a), bucket_of(other));
+        let mapped: IpAddr = "::ffff:192.0.2.7".parse().unwrap();
+        assert_eq!(bucket_of(mapped), "192.0.2.7".parse::<IpAddr>().unwrap());
+        let v4: IpAddr = "192.0.2.8".parse().unwrap();
+        assert_eq!(bucket_of(v4), v4);
+    }
+
+    #[test]
+    fn addresses_in_one_slash_64_share_a_bucket() {
+        let settings = Settings {
+            rate_limit_login_per_minute: 1,
+            ..Settings::default()
+        };
+        let limits = RateLimits::new(&settings);
+        assert!(limits
+            .check("/api/login", "2001:db8::1".parse().unwrap())
+            .is_ok());
+        assert!(limits
+            .check("/api/login", "2001:db8::2".parse().unwrap())
+            .is_err());
+        assert!(limits
+            .check("/api/login", "2001:db8:0:1::1".parse().unwrap())
+            .is_ok());
+    }
 }

@@ -252,10 +252,11 @@ impl SessionStore {
     }
 
     /// Why the session behind this cookie value ended, if it ended recently.
+    /// Told once: a cookie replayed after that is just unknown.
     pub async fn ended(&self, cookie_value: &str) -> Option<EndedSession> {
         let id: Id = cookie_value.parse().ok()?;
         let row: Option<(String, Option<i64>)> =
-            sqlx::query_as("SELECT reason, user_id FROM session_ends WHERE id_hash = ?")
+            sqlx::query_as("DELETE FROM session_ends WHERE id_hash = ? RETURNING reason, user_id")
                 .bind(hex(&key_of(&id)))
                 .fetch_optional(&self.inner.pool)
                 .await

@@ -31,6 +31,24 @@ async fn an_idle_session_expires_and_the_next_page_says_so() {
 }
 
 #[tokio::test]
+async fn a_replayed_expired_cookie_is_told_and_logged_once() {
+    let app = short_timeouts().await;
+    let browser = app.signed_up("replayed@example.com").await;
+    let cookie = browser.session_cookie().unwrap();
+    app.clock.advance(601);
+    for _ in 0..3 {
+        let replay = get_with_cookie(&app.base, "/dashboard", &cookie).await;
+        assert_eq!(replay.status(), 302);
+    }
+    let logged: i64 =
+        sqlx::query_scalar("SELECT COUNT(*) FROM auth_events WHERE kind = 'session_expired'")
+            .fetch_one(&app.state().pool)
+            .await
+            .unwrap();
+    assert_eq!(logged, 1);
+}
+
+#[tokio::test]
 async fn activity_keeps_a_session_alive_past_the_idle_timeout() {
     let app = short_timeouts().await;
     let browser = app.signed_up("active@example.com").await;
