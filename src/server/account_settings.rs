@@ -73,7 +73,14 @@ pub async fn change_password(
     let result: Result<(), AccountError> = async {
         let mut tx = db::write_tx(&state.pool).await?;
         Users::set_password(&mut tx, user.id, &hash).await?;
-        tokens::revoke(&mut tx, user.id, &[TokenKind::ResetPassword]).await?;
+        // A new password is what someone does on noticing a stranger in
+        // their account: an email change the stranger asked for dies too.
+        tokens::revoke(
+            &mut tx,
+            user.id,
+            &[TokenKind::ResetPassword, TokenKind::ChangeEmail],
+        )
+        .await?;
         state
             .mailer
             .queue_in(&mut tx, &Mail::PasswordChanged, &user.email)
@@ -211,6 +218,8 @@ pub async fn confirm_email_change(
         }
         Err(e) => return Err(e.into()),
     }
+    // Reset links already mailed to the old address must not outlive it.
+    tokens::revoke(&mut tx, redeemed.user_id, &[TokenKind::ResetPassword]).await?;
     let user = Users::by_id_in(&mut tx, redeemed.user_id).await?;
     tx.commit().await?;
     state.users.invalidate(redeemed.user_id);

@@ -145,6 +145,73 @@ async fn changing_the_email_waits_for_the_new_address_to_confirm() {
 }
 
 #[tokio::test]
+async fn a_password_change_cancels_a_pending_email_change() {
+    let app = spawn_app().await;
+    // A stranger who has the password asks to move the account to their address.
+    let stranger = app.signed_up("owner@example.com").await;
+    post_settings(
+        &stranger,
+        "change_email",
+        &[
+            ("current_password", PASSWORD),
+            ("new_email", "stranger@example.com"),
+        ],
+    )
+    .await;
+    let link = app
+        .link_in_mail("stranger@example.com", "confirm_new_email")
+        .await;
+    // The owner, warned by mail, changes the password.
+    let owner = app.browser();
+    owner.login("owner@example.com", PASSWORD).await;
+    let response = change_password(&owner, PASSWORD).await;
+    assert_eq!(location(&response), "/settings?notice=password_changed");
+    assert!(location(&app.browser().get(&link).await).ends_with("notice=link_invalid"));
+    assert_eq!(
+        location(&app.browser().login("owner@example.com", NEW_PASSWORD).await),
+        "/dashboard"
+    );
+}
+
+#[tokio::test]
+async fn reset_links_sent_to_the_old_address_die_with_it() {
+    let app = spawn_app().await;
+    let browser = app.signed_up("before@example.com").await;
+    let asker = app.browser();
+    let token = asker.csrf_token("/forgot-password").await;
+    asker
+        .post_fetch(
+            "/api/request_password_reset",
+            "/forgot-password",
+            &[("email", "before@example.com"), ("csrf_token", &token)],
+        )
+        .await;
+    let reset = app
+        .link_in_mail("before@example.com", "reset_password")
+        .await;
+    post_settings(
+        &browser,
+        "change_email",
+        &[
+            ("current_password", PASSWORD),
+            ("new_email", "after@example.com"),
+        ],
+    )
+    .await;
+    let change = app
+        .link_in_mail("after@example.com", "confirm_new_email")
+        .await;
+    assert_eq!(
+        location(&browser.get(&change).await),
+        "/settings?notice=email_changed"
+    );
+    assert_eq!(
+        location(&app.browser().get(&reset).await),
+        "/forgot-password?notice=link_invalid"
+    );
+}
+
+#[tokio::test]
 async fn changing_to_a_taken_address_answers_the_same_and_tells_that_address() {
     let app = spawn_app().await;
     app.signed_up("taken@example.com").await;
