@@ -61,15 +61,19 @@ fn client_address(peer: IpAddr, headers: &HeaderMap, trusted: &[IpNet]) -> IpAdd
     if !is_trusted(peer) {
         return peer;
     }
-    let hops: Vec<IpAddr> = headers
+    let hops: Vec<&str> = headers
         .get_all("x-forwarded-for")
         .iter()
         .filter_map(|v| v.to_str().ok())
         .flat_map(|v| v.split(','))
-        .map_while(|hop| hop.trim().parse().ok())
         .collect();
+    // From the right: each trusted hop vouches for the one before it, and
+    // anything left of an unreadable entry was written by the client.
     let mut client = peer;
     for hop in hops.into_iter().rev() {
+        let Ok(hop) = hop.trim().parse::<IpAddr>() else {
+            break;
+        };
         client = hop;
         if !is_trusted(hop) {
             break;
@@ -137,5 +141,16 @@ mod tests {
             "the spoofed left entry is ignored"
         );
         assert_eq!(client_address(peer, &HeaderMap::new(), &trusted), peer);
+    }
+
+    #[test]
+    fn junk_in_the_forwarded_list_cannot_pick_the_client() {
+        let trusted = [IpNet::parse("10.0.0.0/8").unwrap()];
+        let peer: IpAddr = "10.0.0.1".parse().unwrap();
+        // The client sent "1.2.3.4, x"; the proxy appended the real address.
+        let client = client_address(peer, &xff("1.2.3.4, x, 203.0.113.5"), &trusted);
+        assert_eq!(client, "203.0.113.5".parse::<IpAddr>().unwrap());
+        let client = client_address(peer, &xff("1.2.3.4, x"), &trusted);
+        assert_eq!(client, peer, "nothing readable was vouched for");
     }
 }
