@@ -48,7 +48,33 @@ pub fn ConfirmPasswordPage() -> impl IntoView {
 }
 
 /// `path` if it is a plain path on this site (the server checks `next`
-/// thoroughly; this only keeps the Cancel link on the site).
+/// thoroughly; this only keeps the Cancel link on the site). Plain means
+/// letters, digits and `/-_.?=&` only: no escapes a browser could decode or
+/// strip into `//host` (`/%09/host`), no dot segments.
 fn local_path(path: &str) -> Option<&str> {
-    (path.starts_with('/') && !path.starts_with("//") && !path.starts_with("/\\")).then_some(path)
+    let plain = path
+        .chars()
+        .all(|c| c.is_ascii_alphanumeric() || "/-_.?=&".contains(c));
+    (plain && path.starts_with('/') && !path.starts_with("//") && !path.contains(".."))
+        .then_some(path)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::local_path;
+
+    #[test]
+    fn the_cancel_link_stays_on_the_site() {
+        assert_eq!(local_path("/settings/sessions"), Some("/settings/sessions"));
+        for bad in [
+            "//evil.test",
+            "/\\evil.test",
+            "/%09/evil.test",
+            "/\t/evil.test",
+            "/..//evil.test",
+            "https://evil.test",
+        ] {
+            assert_eq!(local_path(bad), None, "{bad:?}");
+        }
+    }
 }
