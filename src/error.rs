@@ -77,6 +77,8 @@ pub enum AppError {
     CsrfRejected,
     #[error("Please log in to continue.")]
     Unauthorized,
+    #[error("Please confirm your email address first: open the link we sent you.")]
+    EmailNotVerified,
     #[error("The request could not be read. Please reload the page and try again.")]
     BadRequest,
     #[error("Too many attempts from your network. Please try again {}.", wait_text(*.retry_after_secs))]
@@ -97,7 +99,7 @@ impl AppError {
         match self {
             AppError::Invalid(_) => 422,
             AppError::InvalidCredentials | AppError::Unauthorized => 401,
-            AppError::CsrfRejected => 403,
+            AppError::CsrfRejected | AppError::EmailNotVerified => 403,
             AppError::RateLimited { .. }
             | AppError::LoginThrottled { .. }
             | AppError::LoginLocked => 429,

@@ -105,7 +105,7 @@ pub async fn resend_verification(csrf_token: String) -> Result<(), AppError> {
 
     let ctx = RequestCtx::current().await?;
     ctx.require_csrf(&csrf_token).await?;
-    let user = ctx.require_user()?;
+    let user = ctx.require_signed_in()?;
     email_verification::resend(&ctx.state, &ctx.actor(), &user).await?;
     leptos_axum::redirect(&format!(
         "{VERIFY_EMAIL_PATH}?notice={}",

@@ -8,7 +8,8 @@ use leptos::prelude::use_context;
 use tower_sessions::Session;
 
 use super::{
-    audit::Actor, auth_backend::AuthSession, client::Client, csrf, state::AppState, users::User,
+    audit::Actor, auth_backend::AuthSession, client::Client, csrf, settings::EmailVerification,
+    state::AppState, users::User,
 };
 use crate::error::AppError;
 
@@ -46,8 +47,21 @@ impl RequestCtx {
         Actor::new(self.client.clone(), Some(self.session()))
     }
 
-    /// The signed-in user, or `Unauthorized`.
+    /// The signed-in user, or `Unauthorized`; and when addresses must be
+    /// confirmed, a confirmed one (the pages redirect such accounts to
+    /// `/verify-email`, and the API must not do more than the pages).
     pub fn require_user(&self) -> Result<User, AppError> {
+        let user = self.require_signed_in()?;
+        if user.email_verified_at.is_none()
+            && self.state.settings.email_verification == EmailVerification::Required
+        {
+            return Err(AppError::EmailNotVerified);
+        }
+        Ok(user)
+    }
+
+    /// The signed-in user, confirmed or not.
+    pub fn require_signed_in(&self) -> Result<User, AppError> {
         self.auth.user.clone().ok_or(AppError::Unauthorized)
     }
 

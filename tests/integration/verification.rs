@@ -19,6 +19,55 @@ async fn an_unconfirmed_account_sees_only_the_confirmation_page() {
 }
 
 #[tokio::test]
+async fn an_unconfirmed_account_can_do_no_more_through_the_api_than_its_pages() {
+    let app = spawn_app().await;
+    let browser = app.browser();
+    browser.signup("api@example.com", PASSWORD).await;
+    browser.login("api@example.com", PASSWORD).await;
+    let token = browser.csrf_token("/verify-email").await;
+    for (endpoint, fields) in [
+        (
+            "change_email",
+            vec![
+                ("current_password", PASSWORD),
+                ("new_email", "elsewhere@example.com"),
+            ],
+        ),
+        (
+            "change_password",
+            vec![
+                ("current_password", PASSWORD),
+                ("new_password", "another long passphrase here"),
+                ("confirm_new_password", "another long passphrase here"),
+            ],
+        ),
+        ("sessions", vec![]),
+        ("revoke_other_sessions", vec![]),
+    ] {
+        let mut fields = fields;
+        fields.push(("csrf_token", &token));
+        let response = browser
+            .post_fetch(&format!("/api/{endpoint}"), "/verify-email", &fields)
+            .await;
+        assert_eq!(response.status(), 403, "{endpoint}");
+        assert!(
+            response.text().await.unwrap().contains("EmailNotVerified"),
+            "{endpoint}"
+        );
+    }
+    assert!(app.outbox().iter().all(|m| m.kind != "confirm_new_email"));
+    // What the confirmation page offers still works.
+    let response = browser
+        .post_fetch(
+            "/api/resend_verification",
+            "/verify-email",
+            &[("csrf_token", &token)],
+        )
+        .await;
+    assert_eq!(response.status(), 200);
+}
+
+#[tokio::test]
 async fn a_verification_link_works_once() {
     let app = spawn_app().await;
     let browser = app.browser();
