@@ -105,3 +105,46 @@ async fn a_queued_message_survives_a_restart_and_an_smtp_outage() {
     let mail = second.mail("outage@example.com", "verify_email").await;
     assert!(mail.text.contains("/verify-email?token="));
 }
+
+#[tokio::test]
+async fn a_message_that_never_goes_through_is_given_up_on() {
+    use gatehouse::server::mail::queue::MAX_ATTEMPTS;
+    let unused = std::net::TcpListener::bind("127.0.0.1:0").unwrap();
+    let dead_port = unused.local_addr().unwrap().port();
+    drop(unused);
+    let app = spawn_with(|s| {
+        s.mail_transport = MailTransport::Smtp;
+        s.smtp_host = "127.0.0.1".into();
+        s.smtp_port = dead_port;
+        s.smtp_security = SmtpSecurity::None;
+    })
+    .await;
+    let mut activity = app.state().mailer.activity();
+    app.browser().signup("nowhere@example.com", PASSWORD).await;
+    for attempt in 1..=MAX_ATTEMPTS as u64 {
+        tokio::time::timeout(
+            std::time::Duration::from_secs(30),
+            activity.wait_for(|a| a.failed >= attempt),
+        )
+        .await
+        .expect("a delivery attempt")
+        .unwrap();
+        app.clock.advance(3600);
+        app.state().mailer.wake();
+    }
+    let (attempts, abandoned, body): (i64, Option<i64>, String) =
+        sqlx::query_as("SELECT attempts, abandoned_at, text_body FROM mail_queue")
+            .fetch_one(&app.state().pool)
+            .await
+            .unwrap();
+    assert_eq!(attempts, MAX_ATTEMPTS);
+    assert!(abandoned.is_some());
+    assert_eq!(body, "", "the link it held is erased");
+    let due: Option<i64> = sqlx::query_scalar(
+        "SELECT MIN(next_attempt_at) FROM mail_queue WHERE sent_at IS NULL AND abandoned_at IS NULL",
+    )
+    .fetch_one(&app.state().pool)
+    .await
+    .unwrap();
+    assert_eq!(due, None, "nothing is left to retry");
+}

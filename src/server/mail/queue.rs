@@ -8,6 +8,10 @@ use tokio::sync::{watch, Notify};
 use super::{Mail, Outgoing};
 use crate::server::clock::Clock;
 
+/// Failed deliveries before a message is given up on: with the delay
+/// doubling from a minute to an hour, about 15 hours of trying.
+pub const MAX_ATTEMPTS: i64 = 20;
+
 /// Puts messages in the queue and wakes the delivery worker.
 #[derive(Clone)]
 pub struct Mailer {
@@ -119,7 +123,8 @@ impl Mailer {
     pub(super) async fn due(&self, limit: i64) -> Result<Vec<Queued>, sqlx::Error> {
         sqlx::query_as(
             "SELECT id, kind, to_address, subject, text_body, html_body, attempts FROM mail_queue \
-             WHERE sent_at IS NULL AND next_attempt_at <= ? ORDER BY id LIMIT ?",
+             WHERE sent_at IS NULL AND abandoned_at IS NULL AND next_attempt_at <= ? \
+             ORDER BY id LIMIT ?",
         )
         .bind(self.clock.unix())
         .bind(limit)
@@ -129,10 +134,12 @@ impl Mailer {
 
     /// Seconds until the next undelivered message is due, if any is waiting.
     pub(super) async fn seconds_to_next(&self) -> Result<Option<i64>, sqlx::Error> {
-        let next: Option<i64> =
-            sqlx::query_scalar("SELECT MIN(next_attempt_at) FROM mail_queue WHERE sent_at IS NULL")
-                .fetch_one(&self.pool)
-                .await?;
+        let next: Option<i64> = sqlx::query_scalar(
+            "SELECT MIN(next_attempt_at) FROM mail_queue \
+                 WHERE sent_at IS NULL AND abandoned_at IS NULL",
+        )
+        .fetch_one(&self.pool)
+        .await?;
         Ok(next.map(|at| (at - self.clock.unix()).max(0)))
     }
 
@@ -150,24 +157,35 @@ impl Mailer {
         Ok(())
     }
 
-    /// Not delivered: try again after a delay that doubles, up to an hour.
+    /// Not delivered: try again after a delay that doubles, up to an hour;
+    /// after [`MAX_ATTEMPTS`], give up (`None`) and erase the body.
     pub(super) async fn mark_failed(
         &self,
         message: &Queued,
         error: &str,
-    ) -> Result<i64, sqlx::Error> {
+    ) -> Result<Option<i64>, sqlx::Error> {
         let attempts = message.attempts + 1;
         let delay = (60_i64 << (attempts - 1).clamp(0, 6)).min(3600);
+        let now = self.clock.unix();
+        let give_up = attempts >= MAX_ATTEMPTS;
         sqlx::query(
-            "UPDATE mail_queue SET attempts = ?, next_attempt_at = ?, last_error = ? WHERE id = ?",
+            "UPDATE mail_queue SET attempts = ?, next_attempt_at = ?, last_error = ?, \
+             abandoned_at = CASE WHEN ? THEN ? END, \
+             text_body = CASE WHEN ? THEN '' ELSE text_body END, \
+             html_body = CASE WHEN ? THEN '' ELSE html_body END \
+             WHERE id = ?",
         )
         .bind(attempts)
-        .bind(self.clock.unix() + delay)
+        .bind(now + delay)
         .bind(error.chars().take(500).collect::<String>())
+        .bind(give_up)
+        .bind(now)
+        .bind(give_up)
+        .bind(give_up)
         .bind(message.id)
         .execute(&self.pool)
         .await?;
         self.activity.send_modify(|a| a.failed += 1);
-        Ok(delay)
+        Ok((!give_up).then_some(delay))
     }
 }

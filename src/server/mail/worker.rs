@@ -69,7 +69,15 @@ async fn deliver(
             tracing::info!(event = "mail_sent", kind = %message.kind, mail_id = message.id);
         }
         Err(error) => match mailer.mark_failed(message, &error).await {
-            Ok(delay) => tracing::warn!(
+            Ok(None) => tracing::error!(
+                event = "mail_abandoned",
+                kind = %message.kind,
+                mail_id = message.id,
+                attempts = message.attempts + 1,
+                error = %error,
+                "gave up on a message after every attempt failed"
+            ),
+            Ok(Some(delay)) => tracing::warn!(
                 event = "mail_failed",
                 kind = %message.kind,
                 mail_id = message.id,
