@@ -560,6 +560,7 @@ impl Settings {
         });
         settings.check_origin_policy()?;
         settings.check_smtp_policy()?;
+        settings.check_mail_policy()?;
         Ok(settings)
     }
 
@@ -576,6 +577,22 @@ impl Settings {
                     "{origin} is plain http on a non-local host, so session cookies would travel \
                      unencrypted; use https, or set allow_insecure_http = true to accept that"
                 ),
+            });
+        }
+        Ok(())
+    }
+
+    /// The log transport writes sign-in and reset links into the log: fine
+    /// on a developer's machine, not where the site is served over https.
+    fn check_mail_policy(&self) -> Result<(), SettingsError> {
+        let https = self.public_origin.as_ref().is_some_and(Origin::is_https);
+        if self.mail_transport == MailTransport::Log && https {
+            return Err(SettingsError {
+                key: "mail_transport".into(),
+                source_name: "settings".into(),
+                message: "\"log\" would write live sign-in and reset links into the server log \
+                          of an https site; use smtp (or file, for a test deployment)"
+                    .into(),
             });
         }
         Ok(())
@@ -734,7 +751,14 @@ fn networks(raw: &Raw, key: &str) -> Result<Vec<IpNet>, SettingsError> {
     };
     items
         .iter()
-        .map(|item| IpNet::parse(item).map_err(|m| error(key, raw, m)))
+        .map(|item| match IpNet::parse(item) {
+            Ok(net) if net.prefix == 0 => Err(error(
+                key,
+                raw,
+                format!("{item} would trust every peer to name its own address"),
+            )),
+            parsed => parsed.map_err(|m| error(key, raw, m)),
+        })
         .collect()
 }
 
@@ -822,6 +846,29 @@ mod tests {
         assert!(
             Settings::from_sources(Some("trusted_proxies = [\"nope\"]\n"), "Leptos.toml", &[])
                 .is_err()
+        );
+        for everyone in ["0.0.0.0/0", "::/0"] {
+            let err = Settings::from_sources(
+                None,
+                "Leptos.toml",
+                &env(&[("GATEHOUSE_TRUSTED_PROXIES", everyone)]),
+            )
+            .unwrap_err();
+            assert!(err.to_string().contains("trusted_proxies"), "{err}");
+        }
+    }
+
+    #[test]
+    fn the_log_mail_transport_is_refused_for_an_https_site() {
+        let err = Settings::from_sources(
+            Some("public_origin = \"https://auth.example\"\nmail_transport = \"log\"\n"),
+            "Leptos.toml",
+            &[],
+        )
+        .unwrap_err();
+        assert!(err.to_string().contains("mail_transport"), "{err}");
+        assert!(
+            Settings::from_sources(Some("mail_transport = \"log\"\n"), "Leptos.toml", &[]).is_ok()
         );
     }
 
