@@ -69,19 +69,23 @@ async fn links_use_the_configured_origin_whatever_the_request_claims() {
     assert!(!mail.text.contains("evil.test"));
 }
 
-#[tokio::test]
-async fn a_queued_message_survives_a_restart_and_an_smtp_outage() {
-    // An SMTP server that is not there: delivery fails and is retried later.
+/// An app whose SMTP server is not there: every delivery fails.
+async fn spawn_with_dead_smtp() -> TestApp {
     let unused = std::net::TcpListener::bind("127.0.0.1:0").unwrap();
     let dead_port = unused.local_addr().unwrap().port();
     drop(unused);
-    let first = spawn_with(|s| {
+    spawn_with(|s| {
         s.mail_transport = MailTransport::Smtp;
         s.smtp_host = "127.0.0.1".into();
         s.smtp_port = dead_port;
         s.smtp_security = SmtpSecurity::None;
     })
-    .await;
+    .await
+}
+
+#[tokio::test]
+async fn a_queued_message_survives_a_restart_and_an_smtp_outage() {
+    let first = spawn_with_dead_smtp().await;
     let mut activity = first.state().mailer.activity();
     first.browser().signup("outage@example.com", PASSWORD).await;
     let data_dir = first.data_dir.clone();
@@ -109,16 +113,7 @@ async fn a_queued_message_survives_a_restart_and_an_smtp_outage() {
 #[tokio::test]
 async fn a_message_that_never_goes_through_is_given_up_on() {
     use gatehouse::server::mail::queue::MAX_ATTEMPTS;
-    let unused = std::net::TcpListener::bind("127.0.0.1:0").unwrap();
-    let dead_port = unused.local_addr().unwrap().port();
-    drop(unused);
-    let app = spawn_with(|s| {
-        s.mail_transport = MailTransport::Smtp;
-        s.smtp_host = "127.0.0.1".into();
-        s.smtp_port = dead_port;
-        s.smtp_security = SmtpSecurity::None;
-    })
-    .await;
+    let app = spawn_with_dead_smtp().await;
     let mut activity = app.state().mailer.activity();
     app.browser().signup("nowhere@example.com", PASSWORD).await;
     for attempt in 1..=MAX_ATTEMPTS as u64 {
