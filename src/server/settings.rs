@@ -18,6 +18,13 @@ use crate::auth::validation::{DEFAULT_MIN_PASSWORD_CHARS, LOWEST_MIN_PASSWORD_CH
 pub const DEFAULT_SETTINGS_FILE: &str = "Leptos.toml";
 /// Environment variables that override a key start with this.
 pub const ENV_PREFIX: &str = "GATEHOUSE_";
+/// Variables read from the environment only, never from the file.
+const ENV_ONLY: [&str; 4] = [
+    "GATEHOUSE_CONFIG",
+    "GATEHOUSE_SECRET_KEY",
+    "GATEHOUSE_SMTP_USERNAME",
+    "GATEHOUSE_SMTP_PASSWORD",
+];
 
 /// The lowest bcrypt cost `Leptos.toml` or the environment may ask for.
 pub const MIN_BCRYPT_COST: u32 = 10;
@@ -370,15 +377,28 @@ impl Settings {
                 continue;
             };
             let key = key.to_ascii_lowercase();
-            if KEYS.contains(&key.as_str()) {
-                raw.insert(
-                    key,
-                    Raw {
-                        value: toml::Value::String(value.clone()),
-                        source_name: format!("environment variable {name}"),
-                    },
-                );
+            if !KEYS.contains(&key.as_str()) {
+                if ENV_ONLY.contains(&name.as_str()) {
+                    continue;
+                }
+                // A misspelt variable would otherwise leave a default (maybe
+                // a weaker one) in force without a word.
+                return Err(SettingsError {
+                    key: name.clone(),
+                    source_name: "environment".into(),
+                    message: format!(
+                        "unknown variable; known: {} (GATEHOUSE_ + any settings key in capitals)",
+                        ENV_ONLY.join(", ")
+                    ),
+                });
             }
+            raw.insert(
+                key,
+                Raw {
+                    value: toml::Value::String(value.clone()),
+                    source_name: format!("environment variable {name}"),
+                },
+            );
         }
         let mut settings = Settings::default();
         let get = |key: &str| raw.get(key).cloned();
@@ -856,6 +876,25 @@ mod tests {
             .unwrap_err();
             assert!(err.to_string().contains("trusted_proxies"), "{err}");
         }
+    }
+
+    #[test]
+    fn a_misspelt_variable_stops_startup() {
+        let err = Settings::from_sources(
+            None,
+            "Leptos.toml",
+            &env(&[("GATEHOUSE_BCRYPT_CSOT", "14")]),
+        )
+        .unwrap_err();
+        assert!(err.to_string().contains("GATEHOUSE_BCRYPT_CSOT"), "{err}");
+        let fine = env(&[
+            ("GATEHOUSE_CONFIG", "/dev/null"),
+            ("GATEHOUSE_SECRET_KEY", "x"),
+            ("GATEHOUSE_SMTP_USERNAME", "u"),
+            ("GATEHOUSE_SMTP_PASSWORD", "p"),
+            ("GATEHOUSE_BCRYPT_COST", "12"),
+        ]);
+        assert!(Settings::from_sources(None, "Leptos.toml", &fine).is_ok());
     }
 
     #[test]
