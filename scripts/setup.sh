@@ -49,6 +49,14 @@ if $with_browser; then
         as_root env DEBIAN_FRONTEND=noninteractive apt-get install -y chromium
     fi
 
+    step "Python 3 (the benchmark harness check; standard library only)"
+    if command -v python3 >/dev/null; then
+        note "already installed: $(python3 --version)"
+    else
+        as_root apt-get update
+        as_root env DEBIAN_FRONTEND=noninteractive apt-get install -y python3
+    fi
+
     step "Playwright (end2end/, pinned in package-lock.json; its browser download is never used)"
     if [ -f end2end/node_modules/@playwright/test/package.json ] &&
         cmp -s end2end/package-lock.json end2end/node_modules/.package-lock-copy.json; then

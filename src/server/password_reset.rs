@@ -115,18 +115,9 @@ pub async fn accept_link(
     token: &str,
 ) -> Result<bool, AppError> {
     let token_hash = tokens::hash(token);
-    let live = async {
-        let mut conn = state.pool.acquire().await?;
-        tokens::is_live(
-            &mut conn,
-            &token_hash,
-            TokenKind::ResetPassword,
-            state.clock.unix(),
-        )
+    let live = link_is_live(state, &token_hash)
         .await
-    }
-    .await
-    .map_err(|e| internal("checking a reset link", e))?;
+        .map_err(|e| internal("checking a reset link", e))?;
     if live {
         session
             .insert(PENDING_KEY, &token_hash)
@@ -151,17 +142,18 @@ pub async fn is_pending(state: &AppState, session: &Session) -> bool {
     let Ok(Some(token_hash)) = session.get::<String>(PENDING_KEY).await else {
         return false;
     };
-    let Ok(mut conn) = state.pool.acquire().await else {
-        return false;
-    };
+    link_is_live(state, &token_hash).await.unwrap_or(false)
+}
+
+async fn link_is_live(state: &AppState, token_hash: &str) -> Result<bool, sqlx::Error> {
+    let mut conn = state.pool.acquire().await?;
     tokens::is_live(
         &mut conn,
-        &token_hash,
+        token_hash,
         TokenKind::ResetPassword,
         state.clock.unix(),
     )
     .await
-    .unwrap_or(false)
 }
 
 /// Why a reset did not happen.
