@@ -18,6 +18,9 @@ same run (compare the ratios, not absolute numbers across runs):
      breached-password lookup cost (examples/abuse_overhead.rs), and the
      dashboard's p99 for a signed-in user while one address floods the login
      endpoint at 64 connections (it is answered 429)
+  7. references: a bare axum hello world (the ceiling of the web stack here)
+     and a bare Leptos page (examples/leptos_floor.rs, the floor of the fixed
+     stack: what a page costs before any of Gatehouse's work)
 
 Prints a Markdown report and writes it to bench/results/.
 """
@@ -52,6 +55,7 @@ SECONDS = int(os.environ.get("BENCH_SECONDS", "15"))
 GATEHOUSE_PORT = 3100
 FLASK_PORT = 5100
 HELLO_PORT = 3200
+FLOOR_PORT = 3300
 EMAIL = "bench@example.com"
 PASSWORD = "correct horse battery staple"
 LOGIN_CLIENTS = 8
@@ -318,16 +322,16 @@ def measure_flood(proc: subprocess.Popen, data_dir: Path) -> dict:
     return result
 
 
-def measure_hello() -> dict:
-    """The bare web stack on this machine: axum answering a constant string."""
-    proc = subprocess.Popen([str(ROOT / "target/release/examples/hello_axum"),
-                             f"127.0.0.1:{HELLO_PORT}"],
+def measure_reference(example: str, port: int, path: str) -> dict:
+    """A reference server from examples/, measured like the dashboard."""
+    proc = subprocess.Popen([str(ROOT / "target/release/examples" / example),
+                             f"127.0.0.1:{port}"],
                             stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
     try:
-        url = f"http://127.0.0.1:{HELLO_PORT}/"
+        url = f"http://127.0.0.1:{port}{path}"
         wait_for(url)
-        oha(url, 64, 3, [])  # warm-up
-        return oha(url, 64, SECONDS, [])
+        oha(url, 64, 3, ["Accept: text/html"])  # warm-up
+        return oha(url, 64, SECONDS, ["Accept: text/html"])
     finally:
         proc.send_signal(signal.SIGTERM)
         proc.wait(timeout=30)
@@ -354,6 +358,7 @@ def machine() -> str:
 
 def report(results: dict, bound: dict) -> str:
     g, f = results["gatehouse"], results["flask"]
+    fl_rps = results["leptos_floor"]["rps"]
 
     def ratio(a, b):
         return f"{a / b:.1f}x" if b else "n/a"
@@ -385,6 +390,12 @@ def report(results: dict, bound: dict) -> str:
         f"({ratio(results['hello']['rps'], f['dashboard']['rps'])} the Flask dashboard, p99 "
         f"{results['hello']['p99_ms']:.2f} ms); the Gatehouse dashboard reaches "
         f"{100 * g['dashboard']['rps'] / results['hello']['rps']:.0f}% of it.",
+        f"- Floor of the stack: a bare Leptos page (examples/leptos_floor.rs: the same document "
+        f"frame, router, blocking resource and async SSR, with fixed text and no session, "
+        f"cookie, token, nonce or middleware) answers {fl_rps:.0f} req/s, p99 "
+        f"{results['leptos_floor']['p99_ms']:.2f} ms = "
+        f"{ratio(fl_rps, f['dashboard']['rps'])} the Flask dashboard; the Gatehouse dashboard "
+        f"reaches {100 * g['dashboard']['rps'] / fl_rps:.0f}% of it.",
         f"- bcrypt bound here: one verification takes {bound['verify_seconds'] * 1000:.0f} ms, "
         f"so {bound['cores']} cores allow {bound['bound_per_second']:.2f} logins/s; Gatehouse "
         f"reached {g['login']['rps']:.2f}/s = {100 * g['login']['rps'] / bound['bound_per_second']:.0f}% "
@@ -454,7 +465,7 @@ def main() -> None:
     if len(sys.argv) > 1 and sys.argv[1] == "--check":
         check()
         return
-    for port in (GATEHOUSE_PORT, FLASK_PORT, HELLO_PORT):
+    for port in (GATEHOUSE_PORT, FLASK_PORT, HELLO_PORT, FLOOR_PORT):
         if not port_free(port):
             sys.exit(f"port {port} is in use")
     bound = json.loads(subprocess.run([str(ROOT / "target/release/gatehouse"), "measure-bcrypt",
@@ -477,7 +488,9 @@ def main() -> None:
                 proc.send_signal(signal.SIGTERM)
                 proc.wait(timeout=30)
         print("==> measuring a bare axum hello world (the ceiling)", flush=True)
-        results["hello"] = measure_hello()
+        results["hello"] = measure_reference("hello_axum", HELLO_PORT, "/")
+        print("==> measuring a bare Leptos page (the floor of the stack)", flush=True)
+        results["leptos_floor"] = measure_reference("leptos_floor", FLOOR_PORT, "/dashboard")
         print("==> flooding gatehouse (default limits)", flush=True)
         data = work / "flood"
         data.mkdir()

@@ -22,7 +22,7 @@ fi
 
 step "Release build"
 cargo leptos build --release --precompress
-RUSTFLAGS="--cfg erase_components" cargo build --release --locked --features ssr --example abuse_overhead --example hello_axum
+RUSTFLAGS="--cfg erase_components" cargo build --release --locked --features ssr --example abuse_overhead --example hello_axum --example leptos_floor
 
 step "Benchmarks (several minutes)"
 FLASK_PEER="$PEER" FLASK_VENV="$VENV" python3 "$ROOT/bench/run.py"
