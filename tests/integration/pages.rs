@@ -25,6 +25,23 @@ async fn home_page_links_signed_in_users_to_their_dashboard() {
 }
 
 #[tokio::test]
+async fn the_nav_marks_the_section_being_shown() {
+    let app = spawn_app().await;
+    let browser = app.signed_up("nav@example.com").await;
+    let current = |html: &str, href: &str| {
+        html.contains(&format!("<a href=\"{href}\" aria-current=\"page\">"))
+    };
+    let dashboard = browser.page("/dashboard").await;
+    assert!(current(&dashboard, "/dashboard"));
+    assert!(!current(&dashboard, "/settings"));
+    let devices = browser.page("/settings/sessions").await;
+    assert!(current(&devices, "/settings"), "a page under Settings");
+    assert!(!current(&devices, "/dashboard"));
+    let home = browser.page("/").await;
+    assert!(!home.contains("aria-current"));
+}
+
+#[tokio::test]
 async fn unknown_paths_get_a_real_404_page() {
     let app = spawn_app().await;
     let response = app.browser().get("/no/such/page").await;

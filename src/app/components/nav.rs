@@ -1,37 +1,55 @@
 //! The site header: who is signed in, and the "Log out" button.
 
 use leptos::prelude::*;
-use leptos_router::components::A;
+use leptos_router::hooks::use_location;
 
 use super::{action_error, CsrfField, FormAlert};
 use crate::auth::{api::Logout, SessionView};
 
-/// The header shown on every page.
+/// The header shown on every page. Its links are plain anchors: the router
+/// still navigates them client-side, and `<A>` would cost a few reactive
+/// nodes each on every server render.
 #[component]
 pub fn Nav(session: SessionView) -> impl IntoView {
     let links = match session.user {
         Some(user) => view! {
-            <A href="/dashboard">"Dashboard"</A>
-            <A href="/settings">"Settings"</A>
+            <a href="/dashboard" aria-current=current("/dashboard")>"Dashboard"</a>
+            <a href="/settings" aria-current=current("/settings")>"Settings"</a>
             <span class="signed-in-as" data-testid="nav-email">{user.email}</span>
             <LogoutForm csrf_token=session.csrf_token/>
         }
         .into_any(),
         None => view! {
-            <A href="/login">"Log in"</A>
-            <A href="/signup">"Sign up"</A>
+            <a href="/login" aria-current=current("/login")>"Log in"</a>
+            <a href="/signup" aria-current=current("/signup")>"Sign up"</a>
         }
         .into_any(),
     };
     view! {
         <header class="site-header">
             <nav aria-label="Main">
-                <A href="/" attr:class="brand">"Gatehouse"</A>
+                <a href="/" class="brand">"Gatehouse"</a>
                 <span class="spacer"></span>
                 {links}
             </nav>
         </header>
     }
+}
+
+/// `aria-current="page"` on the link to the section being shown (a page or
+/// any page under it).
+fn current(section: &'static str) -> impl Fn() -> Option<&'static str> + Send + Sync {
+    let pathname = use_location().pathname;
+    move || {
+        pathname
+            .with(|path| in_section(path, section))
+            .then_some("page")
+    }
+}
+
+fn in_section(path: &str, section: &str) -> bool {
+    path.strip_prefix(section)
+        .is_some_and(|rest| rest.is_empty() || rest.starts_with('/'))
 }
 
 /// Logging out is a POST with the CSRF token, never a GET link.

@@ -1,7 +1,7 @@
 //! `/settings/activity`: the signed-in user's own security events.
 
 use leptos::prelude::*;
-use leptos_router::{components::A, hooks::use_query_map};
+use leptos_router::hooks::use_query_map;
 
 use crate::{
     app::components::Page,
@@ -24,7 +24,7 @@ pub fn ActivityPage() -> impl IntoView {
             <div class="card wide">
                 <h1>"Security activity"</h1>
                 <p class="hint">"Sign-ins and changes to your account, newest first. Anything you do not recognise? "
-                    <A href="/settings">"Change your password"</A>"."</p>
+                    <a href="/settings">"Change your password"</a>"."</p>
                 <Suspense fallback=|| view! { <p aria-busy="true">"Loading…"</p> }>
                     {move || Suspend::new(async move {
                         match activity.await {
@@ -56,8 +56,8 @@ fn ActivityList(page: ActivityPage) -> impl IntoView {
         </ol>
         {empty.then(|| view! { <p>"Nothing yet."</p> })}
         <nav class="pager" aria-label="Pages">
-            {newer.map(|href| view! { <A href=href>"Newer"</A> })}
-            {older.map(|href| view! { <A href=href>"Older"</A> })}
+            {newer.map(|href| view! { <a href=href>"Newer"</a> })}
+            {older.map(|href| view! { <a href=href>"Older"</a> })}
         </nav>
     }
 }

@@ -2,7 +2,6 @@
 //! It says the same thing whether or not the address already had an account.
 
 use leptos::prelude::*;
-use leptos_router::components::A;
 
 use crate::{
     app::components::Page,
@@ -20,8 +19,8 @@ pub fn CheckEmailPage() -> impl IntoView {
                     "address and finish creating your account; the link works for a day."
                 </p>
                 <p class="aside">
-                    "Nothing arrived? Check the spam folder, or "<A href="/signup">"sign up again"</A>
-                    ". Already confirmed? "<A href="/login">"Log in"</A>"."
+                    "Nothing arrived? Check the spam folder, or "<a href="/signup">"sign up again"</a>
+                    ". Already confirmed? "<a href="/login">"Log in"</a>"."
                 </p>
             </div>
         }/>

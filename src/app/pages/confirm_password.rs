@@ -3,7 +3,7 @@
 //! `next`.
 
 use leptos::prelude::*;
-use leptos_router::{components::A, hooks::use_query_map};
+use leptos_router::hooks::use_query_map;
 
 use crate::{
     app::components::{action_error, CsrfField, FieldMessage, FormAlert, Page, SubmitButton},
@@ -40,7 +40,7 @@ pub fn ConfirmPasswordPage() -> impl IntoView {
                         <FormAlert error/>
                         <SubmitButton label="Confirm" busy_label="Checking…" pending=confirm.pending()/>
                     </ActionForm>
-                    <p class="aside"><A href=cancel>"Cancel"</A></p>
+                    <p class="aside"><a href=cancel>"Cancel"</a></p>
                 </div>
             }
         }/>

@@ -2,7 +2,6 @@
 //! the address has an account.
 
 use leptos::prelude::*;
-use leptos_router::components::A;
 
 use crate::{
     app::components::{action_error, CsrfField, FieldMessage, FormAlert, Page, SubmitButton},
@@ -32,7 +31,7 @@ pub fn ForgotPasswordPage() -> impl IntoView {
                         <FormAlert error/>
                         <SubmitButton label="Send reset link" busy_label="Sending…" pending=request.pending()/>
                     </ActionForm>
-                    <p class="aside">"Remembered it? "<A href="/login">"Log in"</A></p>
+                    <p class="aside">"Remembered it? "<a href="/login">"Log in"</a></p>
                 </div>
             }
         }/>

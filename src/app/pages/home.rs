@@ -1,7 +1,6 @@
 //! `/`: what Gatehouse is, and the way in.
 
 use leptos::prelude::*;
-use leptos_router::components::A;
 
 use crate::{
     app::components::Page,
@@ -13,12 +12,12 @@ pub fn HomePage() -> impl IntoView {
     view! {
         <Page title="Welcome" access=Access::Anyone render=|session: SessionView| {
             let actions = if session.user.is_some() {
-                view! { <A href="/dashboard" attr:class="button primary">"Go to your dashboard"</A> }
+                view! { <a href="/dashboard" class="button primary">"Go to your dashboard"</a> }
                     .into_any()
             } else {
                 view! {
-                    <A href="/signup" attr:class="button primary">"Create an account"</A>
-                    <A href="/login" attr:class="button">"Log in"</A>
+                    <a href="/signup" class="button primary">"Create an account"</a>
+                    <a href="/login" class="button">"Log in"</a>
                 }
                     .into_any()
             };

@@ -1,7 +1,7 @@
 //! `/login`.
 
 use leptos::prelude::*;
-use leptos_router::{components::A, hooks::use_query_map};
+use leptos_router::hooks::use_query_map;
 
 use crate::{
     app::components::{action_error, CsrfField, FormAlert, Page, SubmitButton},
@@ -31,7 +31,7 @@ pub fn LoginPage() -> impl IntoView {
                         <div class="field">
                             <div class="label-row">
                                 <label for="password">"Password"</label>
-                                <A href="/forgot-password">"Forgot password?"</A>
+                                <a href="/forgot-password">"Forgot password?"</a>
                             </div>
                             <input id="password" name="password" type="password" autocomplete="current-password" required/>
                         </div>
@@ -43,7 +43,7 @@ pub fn LoginPage() -> impl IntoView {
                         <FormAlert error/>
                         <SubmitButton label="Log in" busy_label="Logging in…" pending=login.pending()/>
                     </ActionForm>
-                    <p class="aside">"New here? " <A href="/signup">"Create an account"</A></p>
+                    <p class="aside">"New here? " <a href="/signup">"Create an account"</a></p>
                 </div>
             }
         }/>

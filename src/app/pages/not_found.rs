@@ -2,7 +2,6 @@
 
 use leptos::prelude::*;
 use leptos_meta::Title;
-use leptos_router::components::A;
 
 #[component]
 pub fn NotFound() -> impl IntoView {
@@ -14,14 +13,14 @@ pub fn NotFound() -> impl IntoView {
         <Title text="Page not found"/>
         <header class="site-header">
             <nav aria-label="Main">
-                <A href="/" attr:class="brand">"Gatehouse"</A>
+                <a href="/" class="brand">"Gatehouse"</a>
             </nav>
         </header>
         <main class="page">
             <div class="card">
                 <h1>"Page not found"</h1>
                 <p>"There is nothing at this address."</p>
-                <A href="/">"Go to the home page"</A>
+                <a href="/">"Go to the home page"</a>
             </div>
         </main>
     }

@@ -2,7 +2,6 @@
 //! The link's token is already in the session (never in this page's URL).
 
 use leptos::prelude::*;
-use leptos_router::components::A;
 
 use crate::{
     app::components::{
@@ -22,7 +21,7 @@ pub fn ResetPasswordPage() -> impl IntoView {
                     <div class="card">
                         <h1>"Reset your password"</h1>
                         <p>"This link is invalid, has expired or was already used."</p>
-                        <p><A href="/forgot-password">"Request a new link"</A></p>
+                        <p><a href="/forgot-password">"Request a new link"</a></p>
                     </div>
                 }
                     .into_any();

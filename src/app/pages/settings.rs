@@ -2,7 +2,6 @@
 //! needs the current password.
 
 use leptos::prelude::*;
-use leptos_router::components::A;
 
 use crate::{
     app::components::{
@@ -26,8 +25,8 @@ pub fn SettingsPage() -> impl IntoView {
             session.user.clone().map(|user| view! {
                 <div class="stack">
                     <h1>"Settings"</h1>
-                    <p><A href="/settings/sessions">"Your devices"</A>": where you are signed in; sign out the ones you do not use."</p>
-                    <p><A href="/settings/activity">"Security activity"</A>": recent sign-ins and changes to your account."</p>
+                    <p><a href="/settings/sessions">"Your devices"</a>": where you are signed in; sign out the ones you do not use."</p>
+                    <p><a href="/settings/activity">"Security activity"</a>": recent sign-ins and changes to your account."</p>
                     <PasswordSection action=change_password session=session.clone() user=user.clone()/>
                     <EmailSection action=change_email session=session.clone() user=user.clone()/>
                     <DeleteSection action=delete_account session=session.clone()/>

@@ -2,7 +2,6 @@
 //! user types (once a field has been left), and a strength hint.
 
 use leptos::prelude::*;
-use leptos_router::components::A;
 
 use crate::{
     app::components::{
@@ -68,7 +67,7 @@ fn SignupForm(action: ServerAction<Signup>, session: SessionView) -> impl IntoVi
                 <FormAlert error=server_error/>
                 <SubmitButton label="Create account" busy_label="Creating account…" pending=action.pending()/>
             </ActionForm>
-            <p class="aside">"Already have an account? " <A href="/login">"Log in"</A></p>
+            <p class="aside">"Already have an account? " <a href="/login">"Log in"</a></p>
         </div>
     }
 }

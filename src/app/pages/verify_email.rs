@@ -2,7 +2,6 @@
 //! instead of the dashboard, with a way to get a new link.
 
 use leptos::prelude::*;
-use leptos_router::components::A;
 
 use crate::{
     app::components::{action_error, CsrfField, FormAlert, Page, SubmitButton},
@@ -27,12 +26,12 @@ pub fn VerifyEmailPage() -> impl IntoView {
                     .into_any(),
                 Some(_) => view! {
                     <h1>"Your email address is confirmed"</h1>
-                    <p><A href="/dashboard">"Go to your dashboard"</A></p>
+                    <p><a href="/dashboard">"Go to your dashboard"</a></p>
                 }
                     .into_any(),
                 None => view! {
                     <h1>"Confirm your email address"</h1>
-                    <p><A href="/login">"Log in"</A>" to see your account or to get a new link."</p>
+                    <p><a href="/login">"Log in"</a>" to see your account or to get a new link."</p>
                 }
                     .into_any(),
             };
