@@ -5,7 +5,9 @@ Run through bench/run.sh, which builds what this needs. Both apps run on this
 machine at the same bcrypt cost, are driven by oha, and are measured in the
 same run (compare the ratios, not absolute numbers across runs):
 
-  1. dashboard: authenticated GET /dashboard, 64 connections
+  1. dashboard: authenticated GET /dashboard, 64 connections, in rounds with
+     the reference servers (7) so that all are measured under the same load
+     of this shared machine; medians are reported
   2. login: successful logins at 8 concurrent clients, each a fresh browser
      session (GET the form for its CSRF token, POST the credentials), from a
      small Python client: a login cannot be replayed by oha, since it rotates
@@ -37,6 +39,7 @@ import re
 import shutil
 import signal
 import socket
+import statistics
 import subprocess
 import sys
 import tempfile
@@ -52,6 +55,7 @@ PEER = Path(os.environ.get("FLASK_PEER", ROOT.parent / "shared" / "peers" / "fla
 VENV = Path(os.environ.get("FLASK_VENV", Path(tempfile.gettempdir()) / "flask_peer_venv"))
 COST = int(os.environ.get("BENCH_BCRYPT_COST", "12"))
 SECONDS = int(os.environ.get("BENCH_SECONDS", "15"))
+ROUNDS = int(os.environ.get("BENCH_ROUNDS", "3"))
 GATEHOUSE_PORT = 3100
 FLASK_PORT = 5100
 HELLO_PORT = 3200
@@ -292,14 +296,27 @@ def login_load(ctx: dict, clients: int, seconds: float) -> dict:
     }
 
 
-def measure(app: str, proc: subprocess.Popen, data_dir: Path) -> dict:
-    ctx = prepare(app, data_dir)
+def dashboard_rounds(targets: dict) -> dict:
+    """Each server's page at 64 connections, ROUNDS times, the servers taking
+    turns, so a slow spell of this (shared) machine hits all of them alike.
+    Returns each one's median figures and its runs."""
+    for url, headers in targets.values():
+        oha(url, 64, 3, headers)  # warm-up
+    runs: dict[str, list] = {name: [] for name in targets}
+    for _ in range(ROUNDS):
+        for name, (url, headers) in targets.items():
+            runs[name].append(oha(url, 64, SECONDS, headers))
+    return {name: {**{field: statistics.median(run[field] for run in rs)
+                      for field in ("rps", "p50_ms", "p99_ms")},
+                   "statuses": rs[-1]["statuses"],
+                   "runs": [round(run["rps"]) for run in rs]}
+            for name, rs in runs.items()}
+
+
+def measure_hashing(ctx: dict) -> dict:
+    """Logins alone, then the dashboard while logins saturate hashing."""
     dashboard = ctx["base"] + "/dashboard"
-    result = {"rss_idle_kib": rss_kib(proc.pid)}
-    oha(dashboard, 64, 3, ctx["dashboard_headers"])  # warm-up
-    result["dashboard"] = oha(dashboard, 64, SECONDS, ctx["dashboard_headers"])
-    result["rss_after_kib"] = rss_kib(proc.pid)
-    result["login"] = login_load(ctx, LOGIN_CLIENTS, SECONDS)
+    result = {"login": login_load(ctx, LOGIN_CLIENTS, SECONDS)}
     mixed = {}
     logins = threading.Thread(target=lambda: mixed.update(login_load(ctx, LOGIN_CLIENTS, SECONDS)))
     logins.start()
@@ -322,19 +339,18 @@ def measure_flood(proc: subprocess.Popen, data_dir: Path) -> dict:
     return result
 
 
-def measure_reference(example: str, port: int, path: str) -> dict:
-    """A reference server from examples/, measured like the dashboard."""
+def start_reference(example: str, port: int, path: str) -> subprocess.Popen:
+    """A reference server from examples/."""
     proc = subprocess.Popen([str(ROOT / "target/release/examples" / example),
                              f"127.0.0.1:{port}"],
                             stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
-    try:
-        url = f"http://127.0.0.1:{port}{path}"
-        wait_for(url)
-        oha(url, 64, 3, ["Accept: text/html"])  # warm-up
-        return oha(url, 64, SECONDS, ["Accept: text/html"])
-    finally:
-        proc.send_signal(signal.SIGTERM)
-        proc.wait(timeout=30)
+    wait_for(f"http://127.0.0.1:{port}{path}")
+    return proc
+
+
+def stop(proc: subprocess.Popen) -> None:
+    proc.send_signal(signal.SIGTERM)
+    proc.wait(timeout=30)
 
 
 def bundle() -> dict:
@@ -368,7 +384,7 @@ def report(results: dict, bound: dict) -> str:
 
     lines = [
         f"Machine: {machine()}. bcrypt cost {COST} for both apps; load from oha on the same machine; "
-        f"{SECONDS} s per run.",
+        f"{SECONDS} s per run; dashboard figures are medians of {ROUNDS} runs.",
         "",
         "| measure | Gatehouse | Flask demo |",
         "|---|---|---|",
@@ -384,7 +400,10 @@ def report(results: dict, bound: dict) -> str:
         f"| RSS after the dashboard run | {g['rss_after_kib'] / 1024:.1f} MiB | "
         f"{f['rss_after_kib'] / 1024:.1f} MiB |",
         "",
-        f"- Dashboard throughput: {ratio(g['dashboard']['rps'], f['dashboard']['rps'])} the Flask demo.",
+        f"- Dashboard throughput: {ratio(g['dashboard']['rps'], f['dashboard']['rps'])} the Flask demo "
+        f"(medians of {ROUNDS} runs each, the four servers taking turns; req/s per run: Gatehouse "
+        f"{g['dashboard']['runs']}, Flask {f['dashboard']['runs']}, bare Leptos page "
+        f"{results['leptos_floor']['runs']}, hello world {results['hello']['runs']}).",
         f"- Ceiling: a bare axum hello world (no session, no page) answers "
         f"{results['hello']['rps']:.0f} req/s here at 64 connections "
         f"({ratio(results['hello']['rps'], f['dashboard']['rps'])} the Flask dashboard, p99 "
@@ -476,31 +495,48 @@ def main() -> None:
                                          capture_output=True, text=True, check=True).stdout)
     results["abuse_overhead"] = overhead
     work = Path(tempfile.mkdtemp(prefix="gatehouse-bench-"))
+    procs: dict[str, subprocess.Popen] = {}
     try:
+        ctxs = {}
         for app, start in (("gatehouse", start_gatehouse), ("flask", start_flask)):
             data = work / app
             data.mkdir()
-            print(f"==> measuring {app}", flush=True)
-            proc = start(data)
-            try:
-                results[app] = measure(app, proc, data)
-            finally:
-                proc.send_signal(signal.SIGTERM)
-                proc.wait(timeout=30)
-        print("==> measuring a bare axum hello world (the ceiling)", flush=True)
-        results["hello"] = measure_reference("hello_axum", HELLO_PORT, "/")
-        print("==> measuring a bare Leptos page (the floor of the stack)", flush=True)
-        results["leptos_floor"] = measure_reference("leptos_floor", FLOOR_PORT, "/dashboard")
+            print(f"==> starting {app}", flush=True)
+            procs[app] = start(data)
+            ctxs[app] = prepare(app, data)
+            results[app] = {"rss_idle_kib": rss_kib(procs[app].pid)}
+        # The references: a bare axum hello world (the ceiling of the web
+        # stack here) and a bare Leptos page (the floor of the fixed stack).
+        procs["hello"] = start_reference("hello_axum", HELLO_PORT, "/")
+        procs["leptos_floor"] = start_reference("leptos_floor", FLOOR_PORT, "/dashboard")
+        html = ["Accept: text/html"]
+        targets = {app: (ctx["base"] + "/dashboard", ctx["dashboard_headers"])
+                   for app, ctx in ctxs.items()}
+        targets["hello"] = (f"http://127.0.0.1:{HELLO_PORT}/", html)
+        targets["leptos_floor"] = (f"http://127.0.0.1:{FLOOR_PORT}/dashboard", html)
+        print(f"==> dashboards: {ROUNDS} rounds of {SECONDS} s, the servers in turn", flush=True)
+        for name, figures in dashboard_rounds(targets).items():
+            results.setdefault(name, {})
+            if name in ctxs:
+                results[name]["dashboard"] = figures
+            else:
+                results[name] = figures
+        for name in ("hello", "leptos_floor"):
+            stop(procs.pop(name))
+        for app, ctx in ctxs.items():
+            results[app]["rss_after_kib"] = rss_kib(procs[app].pid)
+            print(f"==> logins on {app}", flush=True)
+            results[app].update(measure_hashing(ctx))
+        for app in list(ctxs):
+            stop(procs.pop(app))
         print("==> flooding gatehouse (default limits)", flush=True)
         data = work / "flood"
         data.mkdir()
-        proc = start_gatehouse(data, lift_login_limit=False)
-        try:
-            results["gatehouse"].update(measure_flood(proc, data))
-        finally:
-            proc.send_signal(signal.SIGTERM)
-            proc.wait(timeout=30)
+        procs["flood"] = start_gatehouse(data, lift_login_limit=False)
+        results["gatehouse"].update(measure_flood(procs["flood"], data))
     finally:
+        for proc in procs.values():
+            stop(proc)
         shutil.rmtree(work, ignore_errors=True)
     text = report(results, bound)
     out = ROOT / "bench" / "results"
