@@ -44,6 +44,9 @@ const TOUCH_INTERVAL_SECS: i64 = 60;
 /// How long the reason a session ended is kept for its browser to read.
 const TOMBSTONE_RETENTION_SECS: i64 = 7 * 24 * 3600;
 
+/// How long an ended sign-in is remembered: far longer than any request runs.
+const ENDED_SIGN_IN_MEMORY_SECS: i64 = 3600;
+
 /// Facts recorded in the session when a user signs in.
 #[derive(Debug, Clone, Serialize, Deserialize, PartialEq, Eq)]
 pub struct AuthMeta {
@@ -61,6 +64,16 @@ pub struct AuthMeta {
     pub client: Option<String>,
     #[serde(default)]
     pub user_agent: Option<String>,
+    /// Names this sign-in; kept when the session id is renewed.
+    #[serde(default)]
+    pub sign_in_id: String,
+}
+
+impl AuthMeta {
+    /// A fresh, unguessable sign-in id.
+    pub fn new_sign_in_id() -> String {
+        format!("{:032x}", rand::random::<u128>())
+    }
 }
 
 /// The timeouts this store enforces.
@@ -158,7 +171,32 @@ struct Inner {
     policy: SessionPolicy,
     clock: Clock,
     /// Held by everything that changes SQLite and the cache together.
-    write_lock: Mutex<()>,
+    write_lock: Mutex<EndedSignIns>,
+}
+
+/// Sign-ins whose sessions were ended (signed out from another device, or
+/// by a password change) within the last hour. A request already running on
+/// such a session may still renew its id: tower-sessions deletes the old row
+/// at once and creates the new one when the response is saved. `create`
+/// refuses to bring an ended sign-in back that way.
+#[derive(Default)]
+struct EndedSignIns(HashMap<String, (i64, EndReason)>);
+
+impl EndedSignIns {
+    fn add(&mut self, sign_in_id: String, reason: EndReason, now: i64) {
+        self.0
+            .retain(|_, (ended_at, _)| now - *ended_at < ENDED_SIGN_IN_MEMORY_SECS);
+        self.0.insert(sign_in_id, (now, reason));
+    }
+
+    fn reason(&self, meta: &AuthMeta) -> Option<EndReason> {
+        self.0.get(&meta.sign_in_id).map(|(_, reason)| *reason)
+    }
+
+    /// Sessions from before sign-ins had ids share the empty one.
+    fn names(meta: &AuthMeta) -> bool {
+        !meta.sign_in_id.is_empty()
+    }
 }
 
 impl std::fmt::Debug for SessionStore {
@@ -246,7 +284,7 @@ impl SessionStore {
                 cache: quick_cache::sync::Cache::new(200_000),
                 policy,
                 clock,
-                write_lock: Mutex::new(()),
+                write_lock: Mutex::new(EndedSignIns::default()),
             }),
         }
     }
@@ -344,7 +382,7 @@ impl SessionStore {
         reason: EndReason,
     ) -> Result<u64, sqlx::Error> {
         let now = self.inner.clock.unix();
-        let _guard = self.inner.write_lock.lock().await;
+        let mut ended_sign_ins = self.inner.write_lock.lock().await;
         let mut tx = db::write_tx(&self.inner.pool).await?;
         sqlx::query(&format!(
             "INSERT OR IGNORE INTO session_ends (id_hash, user_id, reason, ended_at) \
@@ -356,15 +394,23 @@ impl SessionStore {
         .bind(value)
         .execute(&mut *tx)
         .await?;
-        let ended: Vec<String> = sqlx::query_scalar(&format!(
-            "DELETE FROM sessions WHERE user_id = ? AND {filter} RETURNING id_hash"
+        let ended: Vec<(String, Vec<u8>)> = sqlx::query_as(&format!(
+            "DELETE FROM sessions WHERE user_id = ? AND {filter} RETURNING id_hash, data"
         ))
         .bind(user_id)
         .bind(value)
         .fetch_all(&mut *tx)
         .await?;
         tx.commit().await?;
-        self.forget(ended.iter());
+        for (_, data) in &ended {
+            let meta = serde_json::from_slice(data)
+                .ok()
+                .and_then(|d| auth_meta(&d));
+            if let Some(meta) = meta.filter(EndedSignIns::names) {
+                ended_sign_ins.add(meta.sign_in_id, reason, now);
+            }
+        }
+        self.forget(ended.iter().map(|(id_hash, _)| id_hash));
         Ok(ended.len() as u64)
     }
 
@@ -416,6 +462,27 @@ impl SessionStore {
             .into_iter()
             .filter_map(|(_, user_id)| user_id)
             .collect())
+    }
+
+    async fn leave_tombstone(
+        &self,
+        id: &Id,
+        user_id: i64,
+        reason: EndReason,
+        now: i64,
+    ) -> session_store::Result<()> {
+        sqlx::query(
+            "INSERT OR IGNORE INTO session_ends (id_hash, user_id, reason, ended_at) \
+             VALUES (?, ?, ?, ?)",
+        )
+        .bind(hex(&key_of(id)))
+        .bind(user_id)
+        .bind(reason.as_str())
+        .bind(now)
+        .execute(&self.inner.pool)
+        .await
+        .map_err(backend)?;
+        Ok(())
     }
 
     fn cached_from(&self, data: HashMap<String, Value>, started_at: i64, now: i64) -> Arc<Cached> {
@@ -525,7 +592,15 @@ impl session_store::SessionStore for SessionStore {
         let now = self.inner.clock.unix();
         let blob =
             serde_json::to_vec(&record.data).map_err(|e| StoreError::Encode(e.to_string()))?;
-        let _guard = self.inner.write_lock.lock().await;
+        let ended_sign_ins = self.inner.write_lock.lock().await;
+        let meta = auth_meta(&record.data).filter(EndedSignIns::names);
+        if let Some((meta, reason)) = meta.and_then(|m| ended_sign_ins.reason(&m).map(|r| (m, r))) {
+            // Its browser gets a cookie naming no session, and is told why.
+            tracing::info!("a session ended while renewing its id; not renewed");
+            return self
+                .leave_tombstone(&record.id, meta.user_id, reason, now)
+                .await;
+        }
         loop {
             let key = key_of(&record.id);
             let cached = self.cached_from(record.data.clone(), now, now);

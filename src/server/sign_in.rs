@@ -50,6 +50,7 @@ pub async fn start(
         reauthenticated_at: now,
         client: ctx.client.addr.map(|a| a.to_string()),
         user_agent: ctx.client.user_agent.clone(),
+        sign_in_id: AuthMeta::new_sign_in_id(),
     };
     session
         .insert(AUTH_META_KEY, meta)

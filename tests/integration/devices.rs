@@ -141,6 +141,50 @@ async fn a_signed_out_device_is_anonymous_on_its_next_request_and_is_told_why() 
     assert_eq!(app.signed_in_session_count().await, 2);
 }
 
+/// Renewing a session's id (on confirming the password) deletes the old row at
+/// once and creates the new one when the response is saved. A session signed
+/// out from another device in between must not come back under the new id.
+#[tokio::test]
+async fn a_session_signed_out_while_renewing_its_id_stays_signed_out() {
+    use gatehouse::server::session_store::{auth_meta, EndReason};
+    use tower_sessions::{session::Id, SessionStore as _};
+
+    let app = spawn_app().await;
+    let phone = app.signed_up("renewal@example.com").await;
+    let store = &app.state().sessions;
+    let cookie = phone.session_cookie().unwrap();
+    let id: Id = cookie.trim_start_matches("gatehouse=").parse().unwrap();
+    // The phone's request has read its session...
+    let mut record = store.load(&id).await.unwrap().unwrap();
+    let user_id = auth_meta(&record.data).unwrap().user_id;
+    // ...when the laptop signs it out...
+    store
+        .end_user_sessions(user_id, None, EndReason::Revoked)
+        .await
+        .unwrap();
+    // ...and then the phone's request renews the id, as tower-sessions does.
+    store.delete(&id).await.unwrap();
+    record.id = Id::default();
+    store.create(&mut record).await.unwrap();
+
+    assert!(store.load(&record.id).await.unwrap().is_none());
+    let renewed = format!("gatehouse={}", record.id);
+    let response = get_with_cookie(&phone.base, "/dashboard", &renewed).await;
+    assert_eq!(location(&response), "/login?next=%2Fdashboard");
+    let anonymous = set_cookies(&response)[0]
+        .split(';')
+        .next()
+        .unwrap()
+        .to_owned();
+    let login = get_with_cookie(&phone.base, "/login", &anonymous).await;
+    let html = login.text().await.unwrap();
+    assert!(
+        html.contains("You were signed out from another device."),
+        "{html}"
+    );
+    assert_eq!(app.signed_in_session_count().await, 0);
+}
+
 #[tokio::test]
 async fn sign_out_of_all_other_devices_keeps_only_this_one() {
     let app = spawn_app().await;
