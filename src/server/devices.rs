@@ -5,7 +5,7 @@ use super::{
     audit::{self, EventKind},
     clock::format_utc,
     request::{internal, RequestCtx},
-    session_store::{handle_of, EndReason},
+    session_store::{handle_of, AuthMeta, EndReason, AUTH_META_KEY},
     user_agent,
     users::User,
 };
@@ -22,7 +22,7 @@ pub async fn list(ctx: &RequestCtx, user: &User) -> Result<Vec<DeviceItem>, AppE
         .list_for_user(user.id)
         .await
         .map_err(|e| internal("listing sessions", e))?;
-    let current = ctx.session().id().map(|id| handle_of(&id));
+    let current = current_handle(ctx).await?;
     let now = ctx.state.clock.unix();
     Ok(sessions
         .into_iter()
@@ -44,14 +44,20 @@ pub async fn list(ctx: &RequestCtx, user: &User) -> Result<Vec<DeviceItem>, AppE
         .collect())
 }
 
+/// The device handle of this session.
+async fn current_handle(ctx: &RequestCtx) -> Result<Option<String>, AppError> {
+    let meta: Option<AuthMeta> = ctx
+        .session()
+        .get(AUTH_META_KEY)
+        .await
+        .map_err(|e| internal("reading the session", e))?;
+    Ok(meta.as_ref().map(handle_of))
+}
+
 /// Ends one other session of the user. This session cannot end itself here
 /// (that is what "Log out" is for).
 pub async fn sign_out(ctx: &RequestCtx, user: &User, handle: &str) -> Result<Flash, AppError> {
-    if ctx
-        .session()
-        .id()
-        .is_some_and(|id| handle_of(&id) == handle)
-    {
+    if current_handle(ctx).await?.as_deref() == Some(handle) {
         return Err(AppError::BadRequest);
     }
     let ended = ctx

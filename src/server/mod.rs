@@ -30,6 +30,7 @@ pub mod security_headers;
 pub mod serve;
 pub mod session_guard;
 pub mod session_layer;
+pub mod session_renewal;
 pub mod session_store;
 pub mod session_view;
 pub mod settings;

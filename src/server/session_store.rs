@@ -34,6 +34,7 @@ use tower_sessions::{
 
 use super::clock::Clock;
 use super::db;
+use super::session_renewal::{sign_in_key, Renewals};
 
 /// Session key of the sign-in facts the store needs for expiry.
 pub const AUTH_META_KEY: &str = "gh.auth";
@@ -43,9 +44,6 @@ const TOUCH_INTERVAL_SECS: i64 = 60;
 
 /// How long the reason a session ended is kept for its browser to read.
 const TOMBSTONE_RETENTION_SECS: i64 = 7 * 24 * 3600;
-
-/// How long an ended sign-in is remembered: far longer than any request runs.
-const ENDED_SIGN_IN_MEMORY_SECS: i64 = 3600;
 
 /// Facts recorded in the session when a user signs in.
 #[derive(Debug, Clone, Serialize, Deserialize, PartialEq, Eq)]
@@ -170,33 +168,9 @@ struct Inner {
     cache: quick_cache::sync::Cache<Key, Arc<Cached>>,
     policy: SessionPolicy,
     clock: Clock,
-    /// Held by everything that changes SQLite and the cache together.
-    write_lock: Mutex<EndedSignIns>,
-}
-
-/// Sign-ins whose sessions were ended (signed out from another device, or
-/// by a password change) within the last hour. A request already running on
-/// such a session may still renew its id: tower-sessions deletes the old row
-/// at once and creates the new one when the response is saved. `create`
-/// refuses to bring an ended sign-in back that way.
-#[derive(Default)]
-struct EndedSignIns(HashMap<String, (i64, EndReason)>);
-
-impl EndedSignIns {
-    fn add(&mut self, sign_in_id: String, reason: EndReason, now: i64) {
-        self.0
-            .retain(|_, (ended_at, _)| now - *ended_at < ENDED_SIGN_IN_MEMORY_SECS);
-        self.0.insert(sign_in_id, (now, reason));
-    }
-
-    fn reason(&self, meta: &AuthMeta) -> Option<EndReason> {
-        self.0.get(&meta.sign_in_id).map(|(_, reason)| *reason)
-    }
-
-    /// Sessions from before sign-ins had ids share the empty one.
-    fn names(meta: &AuthMeta) -> bool {
-        !meta.sign_in_id.is_empty()
-    }
+    /// Held by everything that changes SQLite and the cache together; it
+    /// guards what is known of renewals in progress.
+    write_lock: Mutex<Renewals>,
 }
 
 impl std::fmt::Debug for SessionStore {
@@ -240,6 +214,7 @@ impl Device {
 #[derive(sqlx::FromRow)]
 struct DeviceRow {
     id_hash: String,
+    data: Vec<u8>,
     started_at: i64,
     last_seen_at: i64,
     client: Option<String>,
@@ -250,7 +225,8 @@ struct DeviceRow {
 /// A signed-in session, as the devices page lists it.
 #[derive(Debug, Clone)]
 pub struct DeviceSession {
-    /// An opaque handle for revoking it: 16 hex digits of the hashed key.
+    /// An opaque handle for revoking it: 16 hex digits of a hash of the
+    /// sign-in's name.
     pub handle: String,
     pub started_at: i64,
     pub last_seen_at: i64,
@@ -259,9 +235,11 @@ pub struct DeviceSession {
     pub remembered: bool,
 }
 
-/// The handle of a session id (see [`DeviceSession::handle`]).
-pub fn handle_of(id: &Id) -> String {
-    hex(&key_of(id))[..16].to_owned()
+/// The device handle of a sign-in (see [`DeviceSession::handle`]). It names
+/// the sign-in, not the session id, so it stays valid when the id is renewed.
+pub fn handle_of(meta: &AuthMeta) -> String {
+    let digest: Key = Sha256::digest(format!("device:{}", sign_in_key(meta))).into();
+    hex(&digest)[..16].to_owned()
 }
 
 /// A short, non-secret reference to a session for logs and the security log:
@@ -276,6 +254,30 @@ pub fn auth_meta(data: &HashMap<String, Value>) -> Option<AuthMeta> {
         .and_then(|v| serde_json::from_value(v.clone()).ok())
 }
 
+/// The sign-in facts in a stored session's data.
+fn meta_in(data: &[u8]) -> Option<AuthMeta> {
+    serde_json::from_slice(data)
+        .ok()
+        .and_then(|d| auth_meta(&d))
+}
+
+/// Which of a user's sessions to end.
+enum Ending<'a> {
+    /// The one with this device handle.
+    Device(&'a str),
+    /// All but the one with this stored key.
+    AllBut(Option<String>),
+}
+
+impl Ending<'_> {
+    fn selects(&self, id_hash: &str, handle: &str) -> bool {
+        match self {
+            Ending::Device(wanted) => handle == *wanted,
+            Ending::AllBut(keep) => keep.as_deref() != Some(id_hash),
+        }
+    }
+}
+
 impl SessionStore {
     pub fn new(pool: SqlitePool, policy: SessionPolicy, clock: Clock) -> SessionStore {
         SessionStore {
@@ -284,9 +286,22 @@ impl SessionStore {
                 cache: quick_cache::sync::Cache::new(200_000),
                 policy,
                 clock,
-                write_lock: Mutex::new(EndedSignIns::default()),
+                write_lock: Mutex::new(Renewals::default()),
             }),
         }
+    }
+
+    /// Whether a session with this id is stored.
+    pub async fn exists(&self, id: &Id) -> Result<bool, sqlx::Error> {
+        let key = key_of(id);
+        if self.inner.cache.get(&key).is_some() {
+            return Ok(true);
+        }
+        let row: Option<i64> = sqlx::query_scalar("SELECT 1 FROM sessions WHERE id_hash = ?")
+            .bind(hex(&key))
+            .fetch_optional(&self.inner.pool)
+            .await?;
+        Ok(row.is_some())
     }
 
     /// Why the session behind this cookie value ended, if it ended recently.
@@ -313,7 +328,7 @@ impl SessionStore {
     /// them by up to a minute.
     pub async fn list_for_user(&self, user_id: i64) -> Result<Vec<DeviceSession>, sqlx::Error> {
         let rows: Vec<DeviceRow> = sqlx::query_as(
-            "SELECT id_hash, started_at, last_seen_at, client, user_agent, remembered \
+            "SELECT id_hash, data, started_at, last_seen_at, client, user_agent, remembered \
              FROM sessions WHERE user_id = ? ORDER BY started_at DESC, rowid DESC",
         )
         .bind(user_id)
@@ -332,8 +347,11 @@ impl SessionStore {
                         policy.expiry(row.remembered, row.started_at, row.last_seen_at),
                     ),
                 };
-                (expires_at > now).then(|| DeviceSession {
-                    handle: row.id_hash[..16].to_owned(),
+                if expires_at <= now {
+                    return None;
+                }
+                Some(DeviceSession {
+                    handle: handle_of(&meta_in(&row.data)?),
                     started_at: row.started_at,
                     last_seen_at: last_seen,
                     client: row.client,
@@ -344,18 +362,16 @@ impl SessionStore {
             .collect())
     }
 
-    /// Ends one session of `user_id`, by handle. Returns whether one ended.
+    /// Ends one session of `user_id`, by device handle. Returns whether one
+    /// ended.
     pub async fn end_session(
         &self,
         user_id: i64,
         handle: &str,
         reason: EndReason,
     ) -> Result<bool, sqlx::Error> {
-        if handle.len() != 16 || !handle.bytes().all(|b| b.is_ascii_hexdigit()) {
-            return Ok(false);
-        }
         let ended = self
-            .end_where(user_id, "substr(id_hash, 1, 16) = ?", handle, reason)
+            .end_where(user_id, Ending::Device(handle), reason)
             .await?;
         Ok(ended > 0)
     }
@@ -368,50 +384,55 @@ impl SessionStore {
         keep: Option<Id>,
         reason: EndReason,
     ) -> Result<u64, sqlx::Error> {
-        let keep = keep.map(|id| hex(&key_of(&id))).unwrap_or_default();
-        self.end_where(user_id, "id_hash != ?", &keep, reason).await
+        let keep = keep.map(|id| hex(&key_of(&id)));
+        self.end_where(user_id, Ending::AllBut(keep), reason).await
     }
 
-    /// Ends the sessions of `user_id` that `filter` (an SQL condition with
-    /// one parameter, `value`) selects, leaving a tombstone for each.
+    /// Ends the sessions of `user_id` that `ending` selects, leaving a
+    /// tombstone for each, and any of them caught renewing its id.
     async fn end_where(
         &self,
         user_id: i64,
-        filter: &'static str,
-        value: &str,
+        ending: Ending<'_>,
         reason: EndReason,
     ) -> Result<u64, sqlx::Error> {
         let now = self.inner.clock.unix();
-        let mut ended_sign_ins = self.inner.write_lock.lock().await;
+        let mut renewals = self.inner.write_lock.lock().await;
         let mut tx = db::write_tx(&self.inner.pool).await?;
-        sqlx::query(&format!(
-            "INSERT OR IGNORE INTO session_ends (id_hash, user_id, reason, ended_at) \
-             SELECT id_hash, user_id, ?, ? FROM sessions WHERE user_id = ? AND {filter}"
-        ))
-        .bind(reason.as_str())
-        .bind(now)
-        .bind(user_id)
-        .bind(value)
-        .execute(&mut *tx)
-        .await?;
-        let ended: Vec<(String, Vec<u8>)> = sqlx::query_as(&format!(
-            "DELETE FROM sessions WHERE user_id = ? AND {filter} RETURNING id_hash, data"
-        ))
-        .bind(user_id)
-        .bind(value)
-        .fetch_all(&mut *tx)
-        .await?;
-        tx.commit().await?;
-        for (_, data) in &ended {
-            let meta = serde_json::from_slice(data)
-                .ok()
-                .and_then(|d| auth_meta(&d));
-            if let Some(meta) = meta.filter(EndedSignIns::names) {
-                ended_sign_ins.add(meta.sign_in_id, reason, now);
+        let rows: Vec<(String, Vec<u8>)> =
+            sqlx::query_as("SELECT id_hash, data FROM sessions WHERE user_id = ?")
+                .bind(user_id)
+                .fetch_all(&mut *tx)
+                .await?;
+        let mut ended = Vec::new();
+        for (id_hash, data) in rows {
+            let Some(meta) = meta_in(&data) else { continue };
+            if !ending.selects(&id_hash, &handle_of(&meta)) {
+                continue;
             }
+            sqlx::query(
+                "INSERT OR IGNORE INTO session_ends (id_hash, user_id, reason, ended_at) \
+                 VALUES (?, ?, ?, ?)",
+            )
+            .bind(&id_hash)
+            .bind(user_id)
+            .bind(reason.as_str())
+            .bind(now)
+            .execute(&mut *tx)
+            .await?;
+            sqlx::query("DELETE FROM sessions WHERE id_hash = ?")
+                .bind(&id_hash)
+                .execute(&mut *tx)
+                .await?;
+            ended.push((id_hash, meta));
         }
+        tx.commit().await?;
+        for (_, meta) in &ended {
+            renewals.ended(meta, reason, now);
+        }
+        let renewing = renewals.end_renewing(user_id, |h, d| ending.selects(h, d), reason, now);
         self.forget(ended.iter().map(|(id_hash, _)| id_hash));
-        Ok(ended.len() as u64)
+        Ok(ended.len() as u64 + renewing)
     }
 
     /// Drops every cached session of `user_id` (after their rows went with
@@ -592,14 +613,16 @@ impl session_store::SessionStore for SessionStore {
         let now = self.inner.clock.unix();
         let blob =
             serde_json::to_vec(&record.data).map_err(|e| StoreError::Encode(e.to_string()))?;
-        let ended_sign_ins = self.inner.write_lock.lock().await;
-        let meta = auth_meta(&record.data).filter(EndedSignIns::names);
-        if let Some((meta, reason)) = meta.and_then(|m| ended_sign_ins.reason(&m).map(|r| (m, r))) {
-            // Its browser gets a cookie naming no session, and is told why.
-            tracing::info!("a session ended while renewing its id; not renewed");
-            return self
-                .leave_tombstone(&record.id, meta.user_id, reason, now)
-                .await;
+        let mut renewals = self.inner.write_lock.lock().await;
+        if let Some(meta) = auth_meta(&record.data) {
+            if let Some(reason) = renewals.ended_reason(&meta) {
+                // Its browser gets a cookie naming no session, and is told why.
+                tracing::info!("a session ended while renewing its id; not renewed");
+                return self
+                    .leave_tombstone(&record.id, meta.user_id, reason, now)
+                    .await;
+            }
+            renewals.created(&meta);
         }
         loop {
             let key = key_of(&record.id);
@@ -688,13 +711,19 @@ impl session_store::SessionStore for SessionStore {
 
     async fn delete(&self, id: &Id) -> session_store::Result<()> {
         let key = key_of(id);
-        let _guard = self.inner.write_lock.lock().await;
+        let mut renewals = self.inner.write_lock.lock().await;
         self.inner.cache.remove(&key);
-        sqlx::query("DELETE FROM sessions WHERE id_hash = ?")
-            .bind(hex(&key))
-            .execute(&self.inner.pool)
-            .await
-            .map_err(backend)?;
+        let data: Option<Vec<u8>> =
+            sqlx::query_scalar("DELETE FROM sessions WHERE id_hash = ? RETURNING data")
+                .bind(hex(&key))
+                .fetch_optional(&self.inner.pool)
+                .await
+                .map_err(backend)?;
+        // A signed-in session may be getting a new id (see session_renewal).
+        if let Some(meta) = data.as_deref().and_then(meta_in) {
+            let now = self.inner.clock.unix();
+            renewals.deleted(&meta, hex(&key), handle_of(&meta), now);
+        }
         Ok(())
     }
 }

@@ -87,7 +87,23 @@ pub async fn mark_confirmed(ctx: &RequestCtx) -> Result<(), AppError> {
     session
         .save()
         .await
-        .map_err(|e| internal("saving the renewed session", e))
+        .map_err(|e| internal("saving the renewed session", e))?;
+    // A session signed out from another device while this request ran is
+    // not renewed (see `SessionStore::create`); nothing may run on it now.
+    let renewed = match session.id() {
+        Some(id) => ctx
+            .state
+            .sessions
+            .exists(&id)
+            .await
+            .map_err(|e| internal("checking the renewed session", e))?,
+        None => false,
+    };
+    if renewed {
+        Ok(())
+    } else {
+        Err(AppError::Unauthorized)
+    }
 }
 
 /// Runs `action` if the window is open; otherwise keeps it for after the

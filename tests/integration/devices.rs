@@ -143,9 +143,16 @@ async fn a_signed_out_device_is_anonymous_on_its_next_request_and_is_told_why() 
 
 /// Renewing a session's id (on confirming the password) deletes the old row at
 /// once and creates the new one when the response is saved. A session signed
-/// out from another device in between must not come back under the new id.
+/// out from another device while its request runs, before or after the old
+/// row went, must not come back under the new id.
 #[tokio::test]
 async fn a_session_signed_out_while_renewing_its_id_stays_signed_out() {
+    for signed_out_before_the_old_row_went in [true, false] {
+        signed_out_during_renewal(signed_out_before_the_old_row_went).await;
+    }
+}
+
+async fn signed_out_during_renewal(before_delete: bool) {
     use gatehouse::server::session_store::{auth_meta, EndReason};
     use tower_sessions::{session::Id, SessionStore as _};
 
@@ -154,16 +161,19 @@ async fn a_session_signed_out_while_renewing_its_id_stays_signed_out() {
     let store = &app.state().sessions;
     let cookie = phone.session_cookie().unwrap();
     let id: Id = cookie.trim_start_matches("gatehouse=").parse().unwrap();
-    // The phone's request has read its session...
+    // The phone's request has read its session; it renews the id as
+    // tower-sessions does (delete, later create) while the laptop signs the
+    // phone out.
     let mut record = store.load(&id).await.unwrap().unwrap();
     let user_id = auth_meta(&record.data).unwrap().user_id;
-    // ...when the laptop signs it out...
-    store
-        .end_user_sessions(user_id, None, EndReason::Revoked)
-        .await
-        .unwrap();
-    // ...and then the phone's request renews the id, as tower-sessions does.
-    store.delete(&id).await.unwrap();
+    let sign_out = || store.end_user_sessions(user_id, None, EndReason::Revoked);
+    if before_delete {
+        assert_eq!(sign_out().await.unwrap(), 1);
+        store.delete(&id).await.unwrap();
+    } else {
+        store.delete(&id).await.unwrap();
+        assert_eq!(sign_out().await.unwrap(), 1, "the renewal counts");
+    }
     record.id = Id::default();
     store.create(&mut record).await.unwrap();
 
@@ -183,6 +193,24 @@ async fn a_session_signed_out_while_renewing_its_id_stays_signed_out() {
         "{html}"
     );
     assert_eq!(app.signed_in_session_count().await, 0);
+}
+
+/// A device's handle names its sign-in, so a list loaded before the device
+/// renewed its session id still signs it out.
+#[tokio::test]
+async fn a_device_that_renewed_its_session_id_can_still_be_signed_out() {
+    let app = spawn_app().await;
+    let (laptop, _desktop, phone) = three_devices(&app, "stable@example.com").await;
+    let handles = laptop.other_device_handles().await;
+    let phone_cookie = phone.session_cookie();
+    let response = phone.confirm_password(PASSWORD, "/settings").await;
+    assert_eq!(location(&response), "/settings");
+    assert_ne!(phone.session_cookie(), phone_cookie, "the id was renewed");
+    assert_eq!(laptop.other_device_handles().await, handles);
+
+    laptop.revoke_session(&handles[0]).await; // newest first: the phone
+    assert!(!phone.is_signed_in().await);
+    assert!(laptop.is_signed_in().await);
 }
 
 #[tokio::test]

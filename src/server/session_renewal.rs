@@ -1,0 +1,105 @@
+//! Keeps a signed-out session from coming back when its id is renewed.
+//!
+//! tower-sessions renews a session id (`Session::cycle_id`, at every password
+//! confirmation) in two steps: the old row is deleted at once, and the new
+//! one is created when the response is saved. A session signed out from
+//! another device, or by a password change, while its own request runs would
+//! otherwise come back under the new id. So the session store notes here,
+//! under its write lock, which sign-ins are between those two steps and which
+//! ended lately, and refuses to create a session for an ended one.
+//!
+//! A sign-in is named by [`sign_in_key`]: renewals keep it, so it also names
+//! the device on the devices page.
+
+use std::collections::HashMap;
+
+use super::session_store::{AuthMeta, EndReason};
+
+/// How long an ended sign-in is remembered: far longer than any request runs.
+const ENDED_MEMORY_SECS: i64 = 3600;
+
+/// How long a deleted signed-in row counts as a renewal in progress.
+const RENEWAL_MEMORY_SECS: i64 = 300;
+
+/// The name of a sign-in: its random id or, for sessions from before sign-ins
+/// had one, the user and the time of sign-in (both kept across renewals).
+pub fn sign_in_key(meta: &AuthMeta) -> String {
+    if meta.sign_in_id.is_empty() {
+        format!("{}@{}", meta.user_id, meta.authenticated_at)
+    } else {
+        meta.sign_in_id.clone()
+    }
+}
+
+/// A signed-in session whose row was deleted and that may be created again
+/// under a new id (or was logged out, in which case nothing follows).
+struct Renewing {
+    user_id: i64,
+    /// The stored key of the deleted row, and its device handle.
+    id_hash: String,
+    handle: String,
+    since: i64,
+}
+
+/// What the session store knows of renewals; see the module's comment.
+#[derive(Default)]
+pub struct Renewals {
+    ended: HashMap<String, (i64, EndReason)>,
+    renewing: HashMap<String, Renewing>,
+}
+
+impl Renewals {
+    /// A signed-in session's row was deleted.
+    pub fn deleted(&mut self, meta: &AuthMeta, id_hash: String, handle: String, now: i64) {
+        self.renewing
+            .retain(|_, r| now - r.since < RENEWAL_MEMORY_SECS);
+        let renewing = Renewing {
+            user_id: meta.user_id,
+            id_hash,
+            handle,
+            since: now,
+        };
+        self.renewing.insert(sign_in_key(meta), renewing);
+    }
+
+    /// A session was stored for this sign-in: its renewal, if any, is over.
+    pub fn created(&mut self, meta: &AuthMeta) {
+        self.renewing.remove(&sign_in_key(meta));
+    }
+
+    /// This sign-in's sessions were ended.
+    pub fn ended(&mut self, meta: &AuthMeta, reason: EndReason, now: i64) {
+        self.ended
+            .retain(|_, (ended_at, _)| now - *ended_at < ENDED_MEMORY_SECS);
+        self.ended.insert(sign_in_key(meta), (now, reason));
+    }
+
+    /// Ends the renewals in progress of `user_id` whose old row `selects`
+    /// (given its stored key and device handle) picks. Returns how many.
+    pub fn end_renewing(
+        &mut self,
+        user_id: i64,
+        selects: impl Fn(&str, &str) -> bool,
+        reason: EndReason,
+        now: i64,
+    ) -> u64 {
+        let keys: Vec<String> = self
+            .renewing
+            .iter()
+            .filter(|(_, r)| r.user_id == user_id && selects(&r.id_hash, &r.handle))
+            .map(|(key, _)| key.clone())
+            .collect();
+        for key in &keys {
+            self.renewing.remove(key);
+            self.ended.insert(key.clone(), (now, reason));
+        }
+        keys.len() as u64
+    }
+
+    /// Why this sign-in ended, if it ended lately.
+    pub fn ended_reason(&self, meta: &AuthMeta) -> Option<EndReason> {
+        self.ended
+            .get(&sign_in_key(meta))
+            .map(|(_, reason)| *reason)
+    }
+}
