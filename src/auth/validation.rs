@@ -39,8 +39,20 @@ pub fn canonical_email(raw: &str) -> String {
     nfkc(raw.trim()).to_lowercase()
 }
 
-/// Checks the shape of a canonical email address.
+/// Checks a canonical email address given for a new account or a new
+/// address: it must be one mail can be sent to.
 pub fn check_email(email: &str) -> Result<(), String> {
+    check_email_to_look_up(email)?;
+    if !looks_like_address(email) {
+        return Err(INVALID_EMAIL.into());
+    }
+    Ok(())
+}
+
+/// Checks a canonical email address used to find an existing account (a
+/// password reset): only its size and an `@`, so an account whose address
+/// predates the stricter rules of [`check_email`] can still be reached.
+pub fn check_email_to_look_up(email: &str) -> Result<(), String> {
     if email.is_empty() {
         return Err("Enter your email address.".into());
     }
@@ -49,17 +61,20 @@ pub fn check_email(email: &str) -> Result<(), String> {
             "Email addresses can be at most {MAX_EMAIL_CHARS} characters."
         ));
     }
-    if !looks_like_address(email) {
-        return Err("Enter a valid email address, like name@example.com.".into());
+    match email.rsplit_once('@') {
+        Some((local, domain)) if !local.is_empty() && !domain.is_empty() => Ok(()),
+        _ => Err(INVALID_EMAIL.into()),
     }
-    Ok(())
 }
+
+const INVALID_EMAIL: &str = "Enter a valid email address, like name@example.com.";
 
 fn looks_like_address(email: &str) -> bool {
     let Some((local, domain)) = email.rsplit_once('@') else {
         return false;
     };
-    local.chars().count() <= 64 && is_dot_atom(local) && is_domain(domain) && mail_accepts(email)
+    // 64 octets, as mail servers count (RFC 5321).
+    local.len() <= 64 && is_dot_atom(local) && is_domain(domain) && mail_accepts(email)
 }
 
 /// RFC 5322's dot-atom, with RFC 6531's UTF-8: the local parts mail servers
@@ -75,14 +90,46 @@ fn is_atext(c: char) -> bool {
     c.is_ascii_alphanumeric() || "!#$%&'*+-/=?^_`{|}~".contains(c) || is_other_text(c)
 }
 
+/// Non-ASCII characters that can be seen: not spaces, controls, or the
+/// invisible ones (zero-width spaces, direction overrides, ...) that would let
+/// two addresses look alike.
 fn is_other_text(c: char) -> bool {
-    !c.is_ascii() && !c.is_whitespace() && !c.is_control()
+    !c.is_ascii() && !c.is_whitespace() && !c.is_control() && !is_default_ignorable(c)
+}
+
+/// Unicode's Default_Ignorable_Code_Point property (DerivedCoreProperties.txt).
+fn is_default_ignorable(c: char) -> bool {
+    matches!(
+        c,
+        '\u{00AD}'
+            | '\u{034F}'
+            | '\u{061C}'
+            | '\u{115F}'..='\u{1160}'
+            | '\u{17B4}'..='\u{17B5}'
+            | '\u{180B}'..='\u{180F}'
+            | '\u{200B}'..='\u{200F}'
+            | '\u{202A}'..='\u{202E}'
+            | '\u{2060}'..='\u{206F}'
+            | '\u{3164}'
+            | '\u{FE00}'..='\u{FE0F}'
+            | '\u{FEFF}'
+            | '\u{FFA0}'
+            | '\u{FFF0}'..='\u{FFF8}'
+            | '\u{1BCA0}'..='\u{1BCA3}'
+            | '\u{1D173}'..='\u{1D17A}'
+            | '\u{E0000}'..='\u{E0FFF}'
+    )
 }
 
 /// A host name: dot-separated labels of letters, digits and inner hyphens
-/// (or non-ASCII, for internationalised names), with at least two labels.
+/// (or non-ASCII, for internationalised names), with at least two labels,
+/// the last not all digits (that would be an IP address).
 fn is_domain(domain: &str) -> bool {
     domain.contains('.')
+        && !domain
+            .rsplit('.')
+            .next()
+            .is_some_and(|tld| tld.bytes().all(|b| b.is_ascii_digit()))
         && domain.split('.').all(|label| {
             !label.is_empty()
                 && label.chars().count() <= 63
@@ -280,11 +327,27 @@ mod tests {
             "a@b_c.co",
             "a@b.co.",
             "a\u{7f}@x.co",
+            "paypal\u{200b}@x.co",
+            "a\u{202e}b@x.co",
+            "a@ex\u{ad}ample.com",
+            "a@1.2.3.4",
         ] {
             assert!(check_email(bad).is_err(), "{bad:?} should be refused");
         }
         let long = format!("{}@example.com", "a".repeat(250));
         assert!(check_email(&long).is_err());
+        // 40 Cyrillic letters are 80 bytes: over the 64 mail servers allow.
+        assert!(check_email(&format!("{}@x.co", "ж".repeat(40))).is_err());
+        assert!(check_email(&format!("{}@x.co", "ж".repeat(32))).is_ok());
+    }
+
+    #[test]
+    fn accounts_are_looked_up_by_any_address_with_an_at() {
+        assert!(check_email_to_look_up("ops@mail_relay.example.com").is_ok());
+        assert!(check_email("ops@mail_relay.example.com").is_err());
+        for bad in ["", "plain", "@x.co", "a@"] {
+            assert!(check_email_to_look_up(bad).is_err(), "{bad:?}");
+        }
     }
 
     #[test]

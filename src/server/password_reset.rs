@@ -21,7 +21,9 @@ use super::{
     users::{User, Users},
 };
 use crate::{
-    auth::validation::{canonical_email, check_confirmation, check_email, check_password, nfkc},
+    auth::validation::{
+        canonical_email, check_confirmation, check_email_to_look_up, check_password, nfkc,
+    },
     error::{AppError, Field, FieldErrors},
 };
 
@@ -32,7 +34,7 @@ const PENDING_KEY: &str = "gh.reset";
 /// answers `Ok` whether or not a message was sent.
 pub async fn request(state: &AppState, actor: &Actor, raw_email: &str) -> Result<(), AppError> {
     let email = canonical_email(raw_email);
-    if let Err(message) = check_email(&email) {
+    if let Err(message) = check_email_to_look_up(&email) {
         let mut errors = FieldErrors::default();
         errors.add(Field::Email, message);
         return Err(AppError::Invalid(errors));

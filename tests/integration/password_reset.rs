@@ -30,6 +30,28 @@ async fn known_and_unknown_addresses_get_the_same_answer() {
     app.mail("unknown@example.com", "reset_unknown").await;
 }
 
+/// An account whose address predates today's stricter address rules (here
+/// an underscore in the host name) can still reset its password.
+#[tokio::test]
+async fn an_account_with_an_older_style_address_can_still_reset() {
+    let app = spawn_app().await;
+    let address = "ops@mail_relay.example.com";
+    sqlx::query(
+        "INSERT INTO users (email, password_hash, security_stamp, created_at, email_verified_at) \
+         VALUES (?, 'gh1$unused', 'stamp', 0, 0)",
+    )
+    .bind(address)
+    .execute(&app.state().pool)
+    .await
+    .unwrap();
+    let (status, target, _, _) = request_reset(&app, address).await;
+    assert_eq!(
+        (status, target.as_str()),
+        (200, "/forgot-password?notice=reset_sent")
+    );
+    app.mail(address, "reset_password").await;
+}
+
 /// Requests a link, follows it, and returns the browser holding the reset.
 async fn follow_reset_link(app: &TestApp, email: &str) -> (Browser, String) {
     request_reset(app, email).await;
