@@ -42,6 +42,9 @@ pub const AUTH_META_KEY: &str = "gh.auth";
 /// How often (at most) a session's "last seen" time is written to SQLite.
 const TOUCH_INTERVAL_SECS: i64 = 60;
 
+/// How many anonymous sessions are kept (in memory only; see `create`).
+const ANONYMOUS_CAPACITY: usize = 100_000;
+
 /// How long the reason a session ended is kept for its browser to read.
 const TOMBSTONE_RETENTION_SECS: i64 = 7 * 24 * 3600;
 
@@ -166,6 +169,9 @@ pub struct SessionStore {
 struct Inner {
     pool: SqlitePool,
     cache: quick_cache::sync::Cache<Key, Arc<Cached>>,
+    /// Sessions nobody is signed in to (they hold a CSRF token, a notice or a
+    /// reset in progress): in memory only, the least used dropped when full.
+    anonymous: quick_cache::sync::Cache<Key, Arc<Cached>>,
     policy: SessionPolicy,
     clock: Clock,
     /// Held by everything that changes SQLite and the cache together; it
@@ -284,11 +290,17 @@ impl SessionStore {
             inner: Arc::new(Inner {
                 pool,
                 cache: quick_cache::sync::Cache::new(200_000),
+                anonymous: quick_cache::sync::Cache::new(ANONYMOUS_CAPACITY),
                 policy,
                 clock,
                 write_lock: Mutex::new(Renewals::default()),
             }),
         }
+    }
+
+    /// How many anonymous sessions are held in memory.
+    pub fn anonymous_count(&self) -> usize {
+        self.inner.anonymous.len()
     }
 
     /// Whether a session with this id is stored.
@@ -479,6 +491,10 @@ impl SessionStore {
             .await?;
         tx.commit().await?;
         self.forget(ended.iter().map(|(id_hash, _)| id_hash));
+        let policy = self.inner.policy;
+        self.inner
+            .anonymous
+            .retain(|_, cached| cached.expires_at(policy) > now);
         Ok(ended
             .into_iter()
             .filter_map(|(_, user_id)| user_id)
@@ -611,6 +627,18 @@ impl SessionStore {
 impl session_store::SessionStore for SessionStore {
     async fn create(&self, record: &mut Record) -> session_store::Result<()> {
         let now = self.inner.clock.unix();
+        if auth_meta(&record.data).is_none() {
+            // Anonymous sessions never touch SQLite: a visitor (or a flood of
+            // cookie-less requests from many addresses) costs no disk, and a
+            // full cache drops the least used, whose next form post is told
+            // the form expired.
+            while self.inner.anonymous.get(&key_of(&record.id)).is_some() {
+                record.id = Id::default(); // id collision: draw another
+            }
+            let cached = self.cached_from(record.data.clone(), now, now);
+            self.inner.anonymous.insert(key_of(&record.id), cached);
+            return Ok(());
+        }
         let blob =
             serde_json::to_vec(&record.data).map_err(|e| StoreError::Encode(e.to_string()))?;
         let mut renewals = self.inner.write_lock.lock().await;
@@ -661,6 +689,17 @@ impl session_store::SessionStore for SessionStore {
         let key = key_of(&record.id);
         let blob =
             serde_json::to_vec(&record.data).map_err(|e| StoreError::Encode(e.to_string()))?;
+        if let Some(old) = self.inner.anonymous.get(&key) {
+            if auth_meta(&record.data).is_none() {
+                let cached = self.cached_from(record.data.clone(), old.started_at, now);
+                self.inner.anonymous.insert(key, cached);
+                return Ok(());
+            }
+            // Signing in always renews the id (a new, stored session); an
+            // anonymous id that claims a sign-in is dropped, not stored.
+            self.inner.anonymous.remove(&key);
+            return Ok(());
+        }
         let _guard = self.inner.write_lock.lock().await;
         let started_at = self.inner.cache.get(&key).map_or(now, |c| c.started_at);
         let cached = self.cached_from(record.data.clone(), started_at, now);
@@ -693,6 +732,15 @@ impl session_store::SessionStore for SessionStore {
 
     async fn load(&self, id: &Id) -> session_store::Result<Option<Record>> {
         let key = key_of(id);
+        if let Some(cached) = self.inner.anonymous.get(&key) {
+            let now = self.inner.clock.unix();
+            if now >= cached.expires_at(self.inner.policy) {
+                self.inner.anonymous.remove(&key);
+                return Ok(None);
+            }
+            cached.last_seen.store(now, Ordering::Release);
+            return Ok(Some(self.record(*id, &cached)));
+        }
         let cached = match self.inner.cache.get(&key) {
             Some(cached) => cached,
             None => match self.load_from_database(key).await? {
@@ -711,6 +759,9 @@ impl session_store::SessionStore for SessionStore {
 
     async fn delete(&self, id: &Id) -> session_store::Result<()> {
         let key = key_of(id);
+        if self.inner.anonymous.remove(&key).is_some() {
+            return Ok(());
+        }
         let mut renewals = self.inner.write_lock.lock().await;
         self.inner.cache.remove(&key);
         let data: Option<Vec<u8>> =

@@ -164,6 +164,45 @@ async fn on_https_the_cookie_is_secure_and_host_prefixed() {
     assert!(!cookie.contains("Domain"), "{cookie}");
 }
 
+/// Anonymous sessions (a CSRF token, a notice) live in memory only: page
+/// views by visitors, or by a flood of cookie-less clients, write nothing.
+#[tokio::test]
+async fn visitors_sessions_are_never_written_to_the_database() {
+    let app = spawn_app().await;
+    app.signed_up("visitor@example.com").await;
+    let rows = || async {
+        sqlx::query_scalar::<_, i64>("SELECT COUNT(*) FROM sessions")
+            .fetch_one(&app.state().pool)
+            .await
+            .unwrap()
+    };
+    assert_eq!(rows().await, 1);
+    let visitor = app.browser();
+    for path in ["/", "/login", "/signup", "/forgot-password"] {
+        assert_eq!(visitor.get(path).await.status(), 200);
+    }
+    assert_eq!(rows().await, 1, "the visitor's session is not stored");
+    let held = app.state().sessions.anonymous_count();
+    assert!(held >= 1);
+    // Its CSRF token works, and signing in stores the (new) session.
+    let response = visitor.login("visitor@example.com", PASSWORD).await;
+    assert_eq!(location(&response), "/dashboard");
+    assert!(visitor.is_signed_in().await);
+    assert_eq!(rows().await, 2);
+    assert_eq!(app.state().sessions.anonymous_count(), held - 1);
+}
+
+#[tokio::test]
+async fn idle_visitor_sessions_are_dropped() {
+    let app = spawn_with(|s| s.session_idle_timeout_secs = 600).await;
+    let visitor = app.browser();
+    let token = visitor.csrf_token("/login").await;
+    app.clock.advance(601);
+    app.state().sessions.delete_expired().await.unwrap();
+    assert_eq!(app.state().sessions.anonymous_count(), 0);
+    assert_ne!(visitor.csrf_token("/login").await, token, "a new session");
+}
+
 #[tokio::test]
 async fn the_database_holds_no_usable_session_ids() {
     let app = spawn_app().await;
