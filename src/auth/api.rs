@@ -178,7 +178,7 @@ pub async fn change_password(
     let mut ctx = RequestCtx::current().await?;
     ctx.require_csrf(&csrf_token).await?;
     let user = ctx.require_user()?;
-    let keep = ctx.session().id();
+    let keep = ctx.sign_in().await?;
     let updated = account_settings::change_password(
         &ctx.state,
         &ctx.actor(),
@@ -186,7 +186,7 @@ pub async fn change_password(
         &current_password,
         &new_password,
         &confirm_new_password,
-        keep,
+        keep.as_ref(),
     )
     .await?;
     sign_in::renew(&mut ctx, &updated).await?;

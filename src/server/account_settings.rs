@@ -1,8 +1,6 @@
 //! What a signed-in user can change: password, email address, or the
 //! account itself. Each needs the current password.
 
-use tower_sessions::session::Id;
-
 use super::{
     accounts::AccountError,
     audit::{self, Actor, EventKind},
@@ -10,7 +8,7 @@ use super::{
     login_throttle::{self, Gate},
     mail::Mail,
     password_reset::check_new_password,
-    session_store::EndReason,
+    session_store::{AuthMeta, EndReason},
     state::AppState,
     tokens::{self, TokenKind},
     users::{User, UserError, Users},
@@ -59,7 +57,7 @@ pub async fn change_password(
     current: &str,
     new_password: &str,
     confirmation: &str,
-    keep: Option<Id>,
+    keep: Option<&AuthMeta>,
 ) -> Result<User, AppError> {
     require_password(state, user, current).await?;
     let password = nfkc(new_password);
@@ -104,7 +102,7 @@ pub async fn change_password(
     fresh(state, user.id).await
 }
 
-async fn end_other_sessions(state: &AppState, user_id: i64, keep: Option<Id>) {
+async fn end_other_sessions(state: &AppState, user_id: i64, keep: Option<&AuthMeta>) {
     if let Err(e) = state
         .sessions
         .end_user_sessions(user_id, keep, EndReason::PasswordChanged)

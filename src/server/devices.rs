@@ -5,7 +5,7 @@ use super::{
     audit::{self, EventKind},
     clock::format_utc,
     request::{internal, RequestCtx},
-    session_store::{handle_of, AuthMeta, EndReason, AUTH_META_KEY},
+    session_store::{handle_of, EndReason},
     user_agent,
     users::User,
 };
@@ -46,12 +46,7 @@ pub async fn list(ctx: &RequestCtx, user: &User) -> Result<Vec<DeviceItem>, AppE
 
 /// The device handle of this session.
 async fn current_handle(ctx: &RequestCtx) -> Result<Option<String>, AppError> {
-    let meta: Option<AuthMeta> = ctx
-        .session()
-        .get(AUTH_META_KEY)
-        .await
-        .map_err(|e| internal("reading the session", e))?;
-    Ok(meta.as_ref().map(handle_of))
+    Ok(ctx.sign_in().await?.as_ref().map(handle_of))
 }
 
 /// Ends one other session of the user. This session cannot end itself here
@@ -84,7 +79,7 @@ pub async fn sign_out_others(ctx: &RequestCtx, user: &User) -> Result<Flash, App
     let ended = ctx
         .state
         .sessions
-        .end_user_sessions(user.id, ctx.session().id(), EndReason::Revoked)
+        .end_user_sessions(user.id, ctx.sign_in().await?.as_ref(), EndReason::Revoked)
         .await
         .map_err(|e| internal("ending sessions", e))?;
     let detail = format!("{ended} sessions");

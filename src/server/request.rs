@@ -8,8 +8,14 @@ use leptos::prelude::use_context;
 use tower_sessions::Session;
 
 use super::{
-    audit::Actor, auth_backend::AuthSession, client::Client, csrf, settings::EmailVerification,
-    state::AppState, users::User,
+    audit::Actor,
+    auth_backend::AuthSession,
+    client::Client,
+    csrf,
+    session_store::{AuthMeta, AUTH_META_KEY},
+    settings::EmailVerification,
+    state::AppState,
+    users::User,
 };
 use crate::error::AppError;
 
@@ -40,6 +46,14 @@ impl RequestCtx {
 
     pub fn session(&self) -> &Session {
         &self.auth.session
+    }
+
+    /// The sign-in facts of this request's session, if someone is signed in.
+    pub async fn sign_in(&self) -> Result<Option<AuthMeta>, AppError> {
+        self.session()
+            .get(AUTH_META_KEY)
+            .await
+            .map_err(|e| internal("reading the session", e))
     }
 
     /// Who is acting, for the security log.

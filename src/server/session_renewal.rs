@@ -35,8 +35,7 @@ pub fn sign_in_key(meta: &AuthMeta) -> String {
 /// under a new id (or was logged out, in which case nothing follows).
 struct Renewing {
     user_id: i64,
-    /// The stored key of the deleted row, and its device handle.
-    id_hash: String,
+    /// Its device handle.
     handle: String,
     since: i64,
 }
@@ -44,18 +43,18 @@ struct Renewing {
 /// What the session store knows of renewals; see the module's comment.
 #[derive(Default)]
 pub struct Renewals {
-    ended: HashMap<String, (i64, EndReason)>,
+    /// Why each ended (`None`: on its own browser, which needs no notice).
+    ended: HashMap<String, (i64, Option<EndReason>)>,
     renewing: HashMap<String, Renewing>,
 }
 
 impl Renewals {
     /// A signed-in session's row was deleted.
-    pub fn deleted(&mut self, meta: &AuthMeta, id_hash: String, handle: String, now: i64) {
+    pub fn deleted(&mut self, meta: &AuthMeta, handle: String, now: i64) {
         self.renewing
             .retain(|_, r| now - r.since < RENEWAL_MEMORY_SECS);
         let renewing = Renewing {
             user_id: meta.user_id,
-            id_hash,
             handle,
             since: now,
         };
@@ -68,36 +67,38 @@ impl Renewals {
     }
 
     /// This sign-in's sessions were ended.
-    pub fn ended(&mut self, meta: &AuthMeta, reason: EndReason, now: i64) {
+    pub fn ended(&mut self, meta: &AuthMeta, reason: Option<EndReason>, now: i64) {
         self.ended
             .retain(|_, (ended_at, _)| now - *ended_at < ENDED_MEMORY_SECS);
-        self.ended.insert(sign_in_key(meta), (now, reason));
+        let key = sign_in_key(meta);
+        self.renewing.remove(&key);
+        self.ended.insert(key, (now, reason));
     }
 
-    /// Ends the renewals in progress of `user_id` whose old row `selects`
-    /// (given its stored key and device handle) picks. Returns how many.
+    /// Ends the renewals in progress of `user_id` whose device handle
+    /// `selects` picks. Returns how many.
     pub fn end_renewing(
         &mut self,
         user_id: i64,
-        selects: impl Fn(&str, &str) -> bool,
+        selects: impl Fn(&str) -> bool,
         reason: EndReason,
         now: i64,
     ) -> u64 {
         let keys: Vec<String> = self
             .renewing
             .iter()
-            .filter(|(_, r)| r.user_id == user_id && selects(&r.id_hash, &r.handle))
+            .filter(|(_, r)| r.user_id == user_id && selects(&r.handle))
             .map(|(key, _)| key.clone())
             .collect();
         for key in &keys {
             self.renewing.remove(key);
-            self.ended.insert(key.clone(), (now, reason));
+            self.ended.insert(key.clone(), (now, Some(reason)));
         }
         keys.len() as u64
     }
 
-    /// Why this sign-in ended, if it ended lately.
-    pub fn ended_reason(&self, meta: &AuthMeta) -> Option<EndReason> {
+    /// Whether this sign-in ended lately, and why.
+    pub fn ended_reason(&self, meta: &AuthMeta) -> Option<Option<EndReason>> {
         self.ended
             .get(&sign_in_key(meta))
             .map(|(_, reason)| *reason)

@@ -271,15 +271,15 @@ fn meta_in(data: &[u8]) -> Option<AuthMeta> {
 enum Ending<'a> {
     /// The one with this device handle.
     Device(&'a str),
-    /// All but the one with this stored key.
+    /// All but those with this device handle (one sign-in).
     AllBut(Option<String>),
 }
 
 impl Ending<'_> {
-    fn selects(&self, id_hash: &str, handle: &str) -> bool {
+    fn selects(&self, handle: &str) -> bool {
         match self {
             Ending::Device(wanted) => handle == *wanted,
-            Ending::AllBut(keep) => keep.as_deref() != Some(id_hash),
+            Ending::AllBut(keep) => keep.as_deref() != Some(handle),
         }
     }
 }
@@ -388,16 +388,25 @@ impl SessionStore {
         Ok(ended > 0)
     }
 
-    /// Ends every session of `user_id` except `keep`, recording why so each
-    /// browser is told on its next request. Returns how many ended.
+    /// Ends every session of `user_id` except those of the sign-in `keep`,
+    /// recording why so each browser is told on its next request. Returns how
+    /// many ended.
     pub async fn end_user_sessions(
         &self,
         user_id: i64,
-        keep: Option<Id>,
+        keep: Option<&AuthMeta>,
         reason: EndReason,
     ) -> Result<u64, sqlx::Error> {
-        let keep = keep.map(|id| hex(&key_of(&id)));
+        let keep = keep.map(handle_of);
         self.end_where(user_id, Ending::AllBut(keep), reason).await
+    }
+
+    /// This sign-in was ended on its own browser (logout, or a sign-in to
+    /// another account there): a renewal of it still in flight in another tab
+    /// must not bring it back.
+    pub async fn end_sign_in(&self, meta: &AuthMeta) {
+        let now = self.inner.clock.unix();
+        self.inner.write_lock.lock().await.ended(meta, None, now);
     }
 
     /// Ends the sessions of `user_id` that `ending` selects, leaving a
@@ -419,7 +428,7 @@ impl SessionStore {
         let mut ended = Vec::new();
         for (id_hash, data) in rows {
             let Some(meta) = meta_in(&data) else { continue };
-            if !ending.selects(&id_hash, &handle_of(&meta)) {
+            if !ending.selects(&handle_of(&meta)) {
                 continue;
             }
             sqlx::query(
@@ -440,9 +449,9 @@ impl SessionStore {
         }
         tx.commit().await?;
         for (_, meta) in &ended {
-            renewals.ended(meta, reason, now);
+            renewals.ended(meta, Some(reason), now);
         }
-        let renewing = renewals.end_renewing(user_id, |h, d| ending.selects(h, d), reason, now);
+        let renewing = renewals.end_renewing(user_id, |handle| ending.selects(handle), reason, now);
         self.forget(ended.iter().map(|(id_hash, _)| id_hash));
         Ok(ended.len() as u64 + renewing)
     }
@@ -644,11 +653,16 @@ impl session_store::SessionStore for SessionStore {
         let mut renewals = self.inner.write_lock.lock().await;
         if let Some(meta) = auth_meta(&record.data) {
             if let Some(reason) = renewals.ended_reason(&meta) {
-                // Its browser gets a cookie naming no session, and is told why.
+                // Its browser gets a cookie naming no session (and is told why
+                // if it was ended elsewhere).
                 tracing::info!("a session ended while renewing its id; not renewed");
-                return self
-                    .leave_tombstone(&record.id, meta.user_id, reason, now)
-                    .await;
+                return match reason {
+                    Some(reason) => {
+                        self.leave_tombstone(&record.id, meta.user_id, reason, now)
+                            .await
+                    }
+                    None => Ok(()),
+                };
             }
             renewals.created(&meta);
         }
@@ -692,11 +706,14 @@ impl session_store::SessionStore for SessionStore {
         if let Some(old) = self.inner.anonymous.get(&key) {
             if auth_meta(&record.data).is_none() {
                 let cached = self.cached_from(record.data.clone(), old.started_at, now);
-                self.inner.anonymous.insert(key, cached);
+                // Only over the entry still there: one removed meanwhile
+                // (renewed, expired) stays gone.
+                let _ = self.inner.anonymous.replace(key, cached, false);
                 return Ok(());
             }
             // Signing in always renews the id (a new, stored session); an
             // anonymous id that claims a sign-in is dropped, not stored.
+            tracing::warn!("an anonymous session was saved signed in without a new id");
             self.inner.anonymous.remove(&key);
             return Ok(());
         }
@@ -773,7 +790,7 @@ impl session_store::SessionStore for SessionStore {
         // A signed-in session may be getting a new id (see session_renewal).
         if let Some(meta) = data.as_deref().and_then(meta_in) {
             let now = self.inner.clock.unix();
-            renewals.deleted(&meta, hex(&key), handle_of(&meta), now);
+            renewals.deleted(&meta, handle_of(&meta), now);
         }
         Ok(())
     }

@@ -32,7 +32,10 @@ pub async fn start(
     let session = ctx.session().clone();
     if ctx.auth.user.is_some() {
         // axum-login only cycles the id of an anonymous session; switching
-        // accounts deserves a fresh id too.
+        // accounts deserves a fresh id too, and the old sign-in is over.
+        if let Some(old) = ctx.sign_in().await? {
+            ctx.state.sessions.end_sign_in(&old).await;
+        }
         session
             .cycle_id()
             .await
@@ -163,6 +166,9 @@ pub async fn end(ctx: &mut RequestCtx) -> Result<(), AppError> {
 /// Ends this session without a logout event: for a deleted account, whose
 /// events no longer name it.
 pub async fn close(ctx: &mut RequestCtx) -> Result<Option<User>, AppError> {
+    if let Some(meta) = ctx.sign_in().await? {
+        ctx.state.sessions.end_sign_in(&meta).await;
+    }
     ctx.auth
         .logout()
         .await

@@ -16,7 +16,7 @@ use super::{
     devices,
     next_path::safe_next,
     request::{internal, RequestCtx},
-    session_store::{AuthMeta, AUTH_META_KEY},
+    session_store::AUTH_META_KEY,
     users::User,
 };
 use crate::{
@@ -53,18 +53,12 @@ struct Pending {
     user_id: i64,
 }
 
-async fn meta(ctx: &RequestCtx) -> Result<Option<AuthMeta>, AppError> {
-    ctx.session()
-        .get(AUTH_META_KEY)
-        .await
-        .map_err(|e| internal("reading the session", e))
-}
-
 /// Whether the password was entered on this session within the window.
 pub async fn is_fresh(ctx: &RequestCtx) -> Result<bool, AppError> {
     let now = ctx.state.clock.unix();
     let window = ctx.state.settings.sudo_mode_secs;
-    Ok(meta(ctx)
+    Ok(ctx
+        .sign_in()
         .await?
         .is_some_and(|m| now - m.reauthenticated_at < window))
 }
@@ -73,7 +67,7 @@ pub async fn is_fresh(ctx: &RequestCtx) -> Result<bool, AppError> {
 /// since this is a privilege change, the session gets a new id.
 pub async fn mark_confirmed(ctx: &RequestCtx) -> Result<(), AppError> {
     let session = ctx.session();
-    let mut meta = meta(ctx).await?.ok_or(AppError::Unauthorized)?;
+    let mut meta = ctx.sign_in().await?.ok_or(AppError::Unauthorized)?;
     meta.reauthenticated_at = ctx.state.clock.unix();
     session
         .insert(AUTH_META_KEY, meta)

@@ -195,6 +195,56 @@ async fn signed_out_during_renewal(before_delete: bool) {
     assert_eq!(app.signed_in_session_count().await, 0);
 }
 
+/// Logging out in one tab while another tab of the same browser renews the
+/// session id (confirming the password) must not sign the browser back in.
+#[tokio::test]
+async fn a_logout_is_not_undone_by_a_renewal_in_another_tab() {
+    use gatehouse::server::session_store::auth_meta;
+    use tower_sessions::{session::Id, SessionStore as _};
+
+    let app = spawn_app().await;
+    let browser = app.signed_up("two-tabs@example.com").await;
+    let store = &app.state().sessions;
+    let cookie = browser.session_cookie().unwrap();
+    let id: Id = cookie.trim_start_matches("gatehouse=").parse().unwrap();
+    // Tab B has read the session and is about to renew its id...
+    let mut record = store.load(&id).await.unwrap().unwrap();
+    // ...when tab A logs out.
+    assert_eq!(browser.logout().await.status(), 302);
+    // Tab B's renewal lands afterwards.
+    store.delete(&id).await.unwrap();
+    record.id = Id::default();
+    store.create(&mut record).await.unwrap();
+    assert!(store.load(&record.id).await.unwrap().is_none());
+    assert!(auth_meta(&record.data).is_some());
+    assert_eq!(app.signed_in_session_count().await, 0);
+}
+
+/// Signing out "all other devices" keeps every session of this sign-in
+/// (two tabs renewing at once can briefly leave it two).
+#[tokio::test]
+async fn signing_out_others_keeps_this_sign_in_whatever_its_id() {
+    use gatehouse::server::session_store::{auth_meta, EndReason};
+    use tower_sessions::{session::Id, SessionStore as _};
+
+    let app = spawn_app().await;
+    let browser = app.signed_up("twin@example.com").await;
+    let store = &app.state().sessions;
+    let cookie = browser.session_cookie().unwrap();
+    let id: Id = cookie.trim_start_matches("gatehouse=").parse().unwrap();
+    let mut twin = store.load(&id).await.unwrap().unwrap();
+    let meta = auth_meta(&twin.data).unwrap();
+    twin.id = Id::default();
+    store.create(&mut twin).await.unwrap();
+    let ended = store
+        .end_user_sessions(meta.user_id, Some(&meta), EndReason::Revoked)
+        .await
+        .unwrap();
+    assert_eq!(ended, 0);
+    assert_eq!(app.signed_in_session_count().await, 2);
+    assert!(browser.is_signed_in().await);
+}
+
 /// A device's handle names its sign-in, so a list loaded before the device
 /// renewed its session id still signs it out.
 #[tokio::test]
