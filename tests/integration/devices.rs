@@ -2,6 +2,11 @@
 //! "remember me", sudo mode, session-id rotation and logout's
 //! `Clear-Site-Data`.
 
+use tower_sessions::{
+    session::{Id, Record},
+    SessionStore as _,
+};
+
 use crate::support::*;
 
 const FIREFOX_LINUX: &str =
@@ -141,6 +146,15 @@ async fn a_signed_out_device_is_anonymous_on_its_next_request_and_is_told_why() 
     assert_eq!(app.signed_in_session_count().await, 2);
 }
 
+/// The id of a browser's session and the session as the store holds it, as a
+/// request in flight would have read it.
+async fn stored_session(app: &TestApp, browser: &Browser) -> (Id, Record) {
+    let cookie = browser.session_cookie().unwrap();
+    let id: Id = cookie.trim_start_matches("gatehouse=").parse().unwrap();
+    let record = app.state().sessions.load(&id).await.unwrap().unwrap();
+    (id, record)
+}
+
 /// Renewing a session's id (on confirming the password) deletes the old row at
 /// once and creates the new one when the response is saved. A session signed
 /// out from another device while its request runs, before or after the old
@@ -154,17 +168,14 @@ async fn a_session_signed_out_while_renewing_its_id_stays_signed_out() {
 
 async fn signed_out_during_renewal(before_delete: bool) {
     use gatehouse::server::session_store::{auth_meta, EndReason};
-    use tower_sessions::{session::Id, SessionStore as _};
 
     let app = spawn_app().await;
     let phone = app.signed_up("renewal@example.com").await;
     let store = &app.state().sessions;
-    let cookie = phone.session_cookie().unwrap();
-    let id: Id = cookie.trim_start_matches("gatehouse=").parse().unwrap();
     // The phone's request has read its session; it renews the id as
     // tower-sessions does (delete, later create) while the laptop signs the
     // phone out.
-    let mut record = store.load(&id).await.unwrap().unwrap();
+    let (id, mut record) = stored_session(&app, &phone).await;
     let user_id = auth_meta(&record.data).unwrap().user_id;
     let sign_out = || store.end_user_sessions(user_id, None, EndReason::Revoked);
     if before_delete {
@@ -200,15 +211,12 @@ async fn signed_out_during_renewal(before_delete: bool) {
 #[tokio::test]
 async fn a_logout_is_not_undone_by_a_renewal_in_another_tab() {
     use gatehouse::server::session_store::auth_meta;
-    use tower_sessions::{session::Id, SessionStore as _};
 
     let app = spawn_app().await;
     let browser = app.signed_up("two-tabs@example.com").await;
     let store = &app.state().sessions;
-    let cookie = browser.session_cookie().unwrap();
-    let id: Id = cookie.trim_start_matches("gatehouse=").parse().unwrap();
     // Tab B has read the session and is about to renew its id...
-    let mut record = store.load(&id).await.unwrap().unwrap();
+    let (id, mut record) = stored_session(&app, &browser).await;
     // ...when tab A logs out.
     assert_eq!(browser.logout().await.status(), 302);
     // Tab B's renewal lands afterwards.
@@ -225,14 +233,11 @@ async fn a_logout_is_not_undone_by_a_renewal_in_another_tab() {
 #[tokio::test]
 async fn signing_out_others_keeps_this_sign_in_whatever_its_id() {
     use gatehouse::server::session_store::{auth_meta, EndReason};
-    use tower_sessions::{session::Id, SessionStore as _};
 
     let app = spawn_app().await;
     let browser = app.signed_up("twin@example.com").await;
     let store = &app.state().sessions;
-    let cookie = browser.session_cookie().unwrap();
-    let id: Id = cookie.trim_start_matches("gatehouse=").parse().unwrap();
-    let mut twin = store.load(&id).await.unwrap().unwrap();
+    let (_, mut twin) = stored_session(&app, &browser).await;
     let meta = auth_meta(&twin.data).unwrap();
     twin.id = Id::default();
     store.create(&mut twin).await.unwrap();
