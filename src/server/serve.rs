@@ -231,6 +231,7 @@ pub async fn build_state(
         },
         clock.clone(),
     );
+    sessions.name_unnamed_sign_ins().await?;
     let mailer = Mailer::new(pool.clone(), clock.clone(), origin.to_string());
     Ok(AppState::new(AppInner {
         leptos_options: leptos_options(bound),

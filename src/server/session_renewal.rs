@@ -21,8 +21,10 @@ const ENDED_MEMORY_SECS: i64 = 3600;
 /// How long a deleted signed-in row counts as a renewal in progress.
 const RENEWAL_MEMORY_SECS: i64 = 300;
 
-/// The name of a sign-in: its random id or, for sessions from before sign-ins
-/// had one, the user and the time of sign-in (both kept across renewals).
+/// The name of a sign-in: its random id or, for a session from before
+/// sign-ins had one that startup has not named yet
+/// (`SessionStore::name_unnamed_sign_ins`), the user and the time of sign-in
+/// (both kept across renewals).
 pub fn sign_in_key(meta: &AuthMeta) -> String {
     if meta.sign_in_id.is_empty() {
         format!("{}@{}", meta.user_id, meta.authenticated_at)

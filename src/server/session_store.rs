@@ -267,6 +267,15 @@ fn meta_in(data: &[u8]) -> Option<AuthMeta> {
         .and_then(|d| auth_meta(&d))
 }
 
+/// A stored session's data given a sign-in id, if it is a sign-in without one.
+fn with_sign_in_id(blob: &[u8]) -> Option<Vec<u8>> {
+    let mut data: HashMap<String, Value> = serde_json::from_slice(blob).ok()?;
+    let mut meta = auth_meta(&data).filter(|m| m.sign_in_id.is_empty())?;
+    meta.sign_in_id = AuthMeta::new_sign_in_id();
+    data.insert(AUTH_META_KEY.to_owned(), serde_json::to_value(&meta).ok()?);
+    serde_json::to_vec(&data).ok()
+}
+
 /// Which of a user's sessions to end.
 enum Ending<'a> {
     /// The one with this device handle.
@@ -296,6 +305,31 @@ impl SessionStore {
                 write_lock: Mutex::new(Renewals::default()),
             }),
         }
+    }
+
+    /// Gives every stored sign-in from before sign-ins had ids an id of its
+    /// own (see `session_renewal::sign_in_key`). Run at startup. Returns how
+    /// many it named.
+    pub async fn name_unnamed_sign_ins(&self) -> Result<u64, sqlx::Error> {
+        let _guard = self.inner.write_lock.lock().await;
+        let rows: Vec<(String, Vec<u8>)> =
+            sqlx::query_as("SELECT id_hash, data FROM sessions WHERE user_id IS NOT NULL")
+                .fetch_all(&self.inner.pool)
+                .await?;
+        let mut named = 0;
+        for (id_hash, blob) in rows {
+            let (Some(blob), Some(key)) = (with_sign_in_id(&blob), parse_hex(&id_hash)) else {
+                continue;
+            };
+            sqlx::query("UPDATE sessions SET data = ? WHERE id_hash = ?")
+                .bind(blob)
+                .bind(&id_hash)
+                .execute(&self.inner.pool)
+                .await?;
+            self.inner.cache.remove(&key);
+            named += 1;
+        }
+        Ok(named)
     }
 
     /// How many anonymous sessions are held in memory.

@@ -250,6 +250,41 @@ async fn signing_out_others_keeps_this_sign_in_whatever_its_id() {
     assert!(browser.is_signed_in().await);
 }
 
+/// Sessions stored before sign-ins had ids get one at startup, so each is a
+/// device of its own.
+#[tokio::test]
+async fn sign_ins_from_before_sign_in_ids_are_named_at_startup() {
+    use gatehouse::server::session_store::{auth_meta, AUTH_META_KEY};
+
+    let app = spawn_app().await;
+    let browser = app.signed_up("legacy-session@example.com").await;
+    let pool = &app.state().pool;
+    let (id_hash, blob): (String, Vec<u8>) = sqlx::query_as("SELECT id_hash, data FROM sessions")
+        .fetch_one(pool)
+        .await
+        .unwrap();
+    let mut data: std::collections::HashMap<String, serde_json::Value> =
+        serde_json::from_slice(&blob).unwrap();
+    data.get_mut(AUTH_META_KEY)
+        .unwrap()
+        .as_object_mut()
+        .unwrap()
+        .remove("sign_in_id");
+    sqlx::query("UPDATE sessions SET data = ? WHERE id_hash = ?")
+        .bind(serde_json::to_vec(&data).unwrap())
+        .bind(&id_hash)
+        .execute(pool)
+        .await
+        .unwrap();
+
+    let store = &app.state().sessions;
+    assert_eq!(store.name_unnamed_sign_ins().await.unwrap(), 1);
+    assert_eq!(store.name_unnamed_sign_ins().await.unwrap(), 0);
+    let (_, record) = stored_session(&app, &browser).await;
+    assert_eq!(auth_meta(&record.data).unwrap().sign_in_id.len(), 32);
+    assert!(browser.is_signed_in().await);
+}
+
 /// A device's handle names its sign-in, so a list loaded before the device
 /// renewed its session id still signs it out.
 #[tokio::test]
