@@ -33,10 +33,29 @@ pub fn nfkc(value: &str) -> String {
     value.nfkc().collect()
 }
 
-/// The canonical form of an email address: trimmed, NFKC, lower case.
+/// The canonical form of an email address: trimmed, NFKC, lower case, and
+/// (on the server) an internationalised domain written in Unicode, so that
+/// `bücher.de` and its ASCII form `xn--bcher-kva.de` are one address.
 /// Accounts are unique on this form.
 pub fn canonical_email(raw: &str) -> String {
-    nfkc(raw.trim()).to_lowercase()
+    unicode_domain(nfkc(raw.trim()).to_lowercase())
+}
+
+#[cfg(feature = "ssr")]
+fn unicode_domain(email: String) -> String {
+    match email.rsplit_once('@') {
+        Some((local, domain)) if domain.contains("xn--") => match idna::domain_to_unicode(domain) {
+            (unicode, Ok(())) => format!("{local}@{unicode}"),
+            (_, Err(_)) => email,
+        },
+        _ => email,
+    }
+}
+
+// The browser only shows the shape of an address; the server decides.
+#[cfg(not(feature = "ssr"))]
+fn unicode_domain(email: String) -> String {
+    email
 }
 
 /// Checks a canonical email address given for a new account or a new
@@ -291,6 +310,11 @@ mod tests {
     #[test]
     fn canonical_email_trims_normalises_and_lowercases() {
         assert_eq!(canonical_email("  Alice@Example.COM "), "alice@example.com");
+        assert_eq!(canonical_email("Hans@XN--BCHER-KVA.de"), "hans@bücher.de");
+        assert_eq!(
+            canonical_email("hans@xn--invalid-.de"),
+            "hans@xn--invalid-.de"
+        );
         // Fullwidth letters fold to ASCII under NFKC.
         assert_eq!(
             canonical_email("ａｌｉｃｅ@example.com"),

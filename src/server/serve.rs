@@ -32,7 +32,7 @@ use super::{
     session_store::{SessionPolicy, SessionStore},
     settings::{Origin, Settings},
     state::{AppInner, AppState},
-    users::Users,
+    users::{UserError, Users},
 };
 
 /// How long a stopping server waits for requests in flight.
@@ -61,6 +61,8 @@ pub enum StartupError {
     Hashing(#[from] HashError),
     #[error("cannot set up mail: {0}")]
     Mail(#[from] TransportError),
+    #[error("cannot update stored accounts: {0}")]
+    Accounts(#[from] UserError),
 }
 
 /// The binary's entry point: exit code 2 for bad settings, 1 for other
@@ -233,11 +235,13 @@ pub async fn build_state(
     );
     sessions.name_unnamed_sign_ins().await?;
     let mailer = Mailer::new(pool.clone(), clock.clone(), origin.to_string());
+    let users = Users::new(pool.clone());
+    users.canonicalize_emails().await?;
     Ok(AppState::new(AppInner {
         leptos_options: leptos_options(bound),
         allowed_origins: AllowedOrigins::for_origin(&origin),
         origin,
-        users: Users::new(pool.clone()),
+        users,
         passwords,
         sessions,
         mailer,

@@ -15,6 +15,8 @@ use base64::{engine::general_purpose::URL_SAFE_NO_PAD, Engine as _};
 use rand::RngCore;
 use sqlx::{SqliteConnection, SqlitePool};
 
+use crate::auth::validation::canonical_email;
+
 /// An account as the server sees it. Never sent to the browser: pages get a
 /// [`crate::auth::CurrentUser`].
 #[derive(Clone)]
@@ -293,6 +295,41 @@ impl Users {
                 _ => UserError::Database(e),
             })?;
         Ok(())
+    }
+
+    /// Rewrites stored addresses whose domain is in its ASCII (`xn--`) form
+    /// to the canonical form (see `canonical_email`), so both spellings find
+    /// the account. Run at startup. Where another account already has the
+    /// canonical form, both stay as they are and the pair is logged. Returns
+    /// how many were rewritten.
+    pub async fn canonicalize_emails(&self) -> Result<u64, UserError> {
+        let rows: Vec<(i64, String)> =
+            sqlx::query_as("SELECT id, email FROM users WHERE email LIKE '%xn--%'")
+                .fetch_all(&self.pool)
+                .await?;
+        let mut rewritten = 0;
+        for (id, email) in rows {
+            let canonical = canonical_email(&email);
+            if canonical == email {
+                continue;
+            }
+            let result = sqlx::query("UPDATE users SET email = ? WHERE id = ?")
+                .bind(&canonical)
+                .bind(id)
+                .execute(&self.pool)
+                .await;
+            match result {
+                Ok(_) => {
+                    self.invalidate(id);
+                    rewritten += 1;
+                }
+                Err(sqlx::Error::Database(db)) if db.is_unique_violation() => {
+                    tracing::warn!(user_id = id, "two accounts share one mailbox (IDN forms)");
+                }
+                Err(e) => return Err(e.into()),
+            }
+        }
+        Ok(rewritten)
     }
 
     /// Deletes an account; its sessions and tokens go with it (foreign keys).

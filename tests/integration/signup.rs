@@ -86,6 +86,45 @@ async fn with_optional_verification_a_duplicate_email_gets_a_message_on_the_emai
     assert_eq!(app.user_count().await, 1);
 }
 
+/// `bücher.de` and its ASCII form `xn--bcher-kva.de` are one mailbox, so
+/// one account: either spelling is the same address.
+#[tokio::test]
+async fn both_spellings_of_an_internationalised_domain_are_one_address() {
+    let app = spawn_optional_verification().await;
+    app.browser().signup("hans@bücher.de", PASSWORD).await;
+    let response = app
+        .browser()
+        .signup_fetch("Hans@XN--BCHER-KVA.de", PASSWORD, PASSWORD)
+        .await;
+    assert_eq!(response.status(), 422);
+    assert!(response.text().await.unwrap().contains("already exists"));
+    assert_eq!(app.user_count().await, 1);
+    let response = app.browser().login("hans@xn--bcher-kva.de", PASSWORD).await;
+    assert_eq!(location(&response), "/dashboard");
+}
+
+/// Accounts stored with the ASCII form before it was canonical are moved to
+/// the canonical form at startup, so both spellings find them.
+#[tokio::test]
+async fn stored_ascii_domains_are_made_canonical_at_startup() {
+    let app = spawn_optional_verification().await;
+    app.browser().signup("old@xn--bcher-kva.de", PASSWORD).await;
+    sqlx::query("UPDATE users SET email = 'old@xn--bcher-kva.de'")
+        .execute(&app.state().pool)
+        .await
+        .unwrap();
+    assert_eq!(app.state().users.canonicalize_emails().await.unwrap(), 1);
+    let email: String = sqlx::query_scalar("SELECT email FROM users")
+        .fetch_one(&app.state().pool)
+        .await
+        .unwrap();
+    assert_eq!(email, "old@bücher.de");
+    for spelling in ["old@bücher.de", "old@xn--bcher-kva.de"] {
+        let response = app.browser().login(spelling, PASSWORD).await;
+        assert_eq!(location(&response), "/dashboard", "{spelling}");
+    }
+}
+
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn twenty_concurrent_signups_for_one_email_create_one_account() {
     let app = spawn_app().await;
