@@ -53,14 +53,22 @@ pub struct Renewals {
 impl Renewals {
     /// A signed-in session's row was deleted.
     pub fn deleted(&mut self, meta: &AuthMeta, handle: String, now: i64) {
-        self.renewing
-            .retain(|_, r| now - r.since < RENEWAL_MEMORY_SECS);
+        self.forget_old_renewals(now);
+        let key = sign_in_key(meta);
+        if self.ended.contains_key(&key) {
+            return; // a logout or switch of account: nothing is renewing
+        }
         let renewing = Renewing {
             user_id: meta.user_id,
             handle,
             since: now,
         };
-        self.renewing.insert(sign_in_key(meta), renewing);
+        self.renewing.insert(key, renewing);
+    }
+
+    fn forget_old_renewals(&mut self, now: i64) {
+        self.renewing
+            .retain(|_, r| now - r.since < RENEWAL_MEMORY_SECS);
     }
 
     /// A session was stored for this sign-in: its renewal, if any, is over.
@@ -86,6 +94,7 @@ impl Renewals {
         reason: EndReason,
         now: i64,
     ) -> u64 {
+        self.forget_old_renewals(now);
         let keys: Vec<String> = self
             .renewing
             .iter()

@@ -461,8 +461,10 @@ impl SessionStore {
                 .await?;
         let mut ended = Vec::new();
         for (id_hash, data) in rows {
-            let Some(meta) = meta_in(&data) else { continue };
-            if !ending.selects(&handle_of(&meta)) {
+            // A row without readable sign-in facts has no handle: only an
+            // "all but" ending selects it.
+            let meta = meta_in(&data);
+            if !ending.selects(&meta.as_ref().map(handle_of).unwrap_or_default()) {
                 continue;
             }
             sqlx::query(
@@ -482,7 +484,7 @@ impl SessionStore {
             ended.push((id_hash, meta));
         }
         tx.commit().await?;
-        for (_, meta) in &ended {
+        for meta in ended.iter().filter_map(|(_, meta)| meta.as_ref()) {
             renewals.ended(meta, Some(reason), now);
         }
         let renewing = renewals.end_renewing(user_id, |handle| ending.selects(handle), reason, now);
@@ -726,6 +728,12 @@ impl session_store::SessionStore for SessionStore {
                 }
                 Err(sqlx::Error::Database(e)) if e.is_unique_violation() => {
                     record.id = Id::default(); // id collision: draw another
+                }
+                Err(sqlx::Error::Database(e)) if e.is_foreign_key_violation() => {
+                    // The account was deleted while this request renewed the
+                    // session's id: it stays ended (the cookie names nothing).
+                    tracing::info!("a session's account was deleted while renewing its id");
+                    return Ok(());
                 }
                 Err(e) => return Err(backend(e)),
             }

@@ -219,6 +219,17 @@ async fn a_logout_is_not_undone_by_a_renewal_in_another_tab() {
     let (id, mut record) = stored_session(&app, &browser).await;
     // ...when tab A logs out.
     assert_eq!(browser.logout().await.status(), 302);
+    // Nothing of it is left for another device to sign out.
+    let user_id = auth_meta(&record.data).unwrap().user_id;
+    let ended = store
+        .end_user_sessions(
+            user_id,
+            None,
+            gatehouse::server::session_store::EndReason::Revoked,
+        )
+        .await
+        .unwrap();
+    assert_eq!(ended, 0);
     // Tab B's renewal lands afterwards.
     store.delete(&id).await.unwrap();
     record.id = Id::default();
