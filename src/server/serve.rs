@@ -98,9 +98,16 @@ pub async fn run_from_environment() -> ExitCode {
 }
 
 fn init_tracing(filter: &str) {
-    let targets: Targets = filter
+    let mut targets: Targets = filter
         .parse()
         .unwrap_or_else(|_| Targets::new().with_default(tracing::Level::INFO));
+    if !filter.contains("tower_sessions") {
+        // tower-sessions warns of "possibly suspicious activity" whenever a
+        // cookie names a session the store no longer has: every browser
+        // returning after expiry, sign-out or logout. The security log
+        // records those ends with their reason; the warning is only noise.
+        targets = targets.with_target("tower_sessions_core::session", tracing::Level::ERROR);
+    }
     let _ = tracing_subscriber::registry()
         .with(
             tracing_subscriber::fmt::layer()
