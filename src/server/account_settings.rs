@@ -2,7 +2,7 @@
 //! account itself. Each needs the current password.
 
 use super::{
-    accounts::AccountError,
+    accounts::{self, AccountError},
     audit::{self, Actor, EventKind},
     db,
     login_throttle::{self, Gate},
@@ -67,29 +67,23 @@ pub async fn change_password(
         .hash(password)
         .await
         .map_err(|e| AppError::from(AccountError::from(e)))?;
-    state.users.invalidate(user.id);
-    let result: Result<(), AccountError> = async {
-        let mut tx = db::write_tx(&state.pool).await?;
-        Users::set_password(&mut tx, user.id, &hash).await?;
+    accounts::change(state, user.id, async |tx| {
+        Users::set_password(tx, user.id, &hash).await?;
         // A new password is what someone does on noticing a stranger in
         // their account: an email change the stranger asked for dies too.
         tokens::revoke(
-            &mut tx,
+            tx,
             user.id,
             &[TokenKind::ResetPassword, TokenKind::ChangeEmail],
         )
         .await?;
         state
             .mailer
-            .queue_in(&mut tx, &Mail::PasswordChanged, &user.email)
+            .queue_in(tx, &Mail::PasswordChanged, &user.email)
             .await?;
-        tx.commit().await?;
-        Ok(())
-    }
-    .await;
-    state.users.invalidate(user.id);
-    result?;
-    state.mailer.wake();
+        Ok::<_, AccountError>(())
+    })
+    .await?;
     end_other_sessions(state, user.id, keep).await;
     audit::record(
         state,
@@ -241,21 +235,15 @@ pub async fn delete_account(
     current: &str,
 ) -> Result<(), AppError> {
     require_password(state, user, current).await?;
-    state.users.invalidate(user.id);
-    let result: Result<(), AccountError> = async {
-        let mut tx = db::write_tx(&state.pool).await?;
+    accounts::change(state, user.id, async |tx| {
         state
             .mailer
-            .queue_in(&mut tx, &Mail::AccountDeleted, &user.email)
+            .queue_in(tx, &Mail::AccountDeleted, &user.email)
             .await?;
-        Users::delete(&mut tx, user.id).await?;
-        tx.commit().await?;
-        Ok(())
-    }
-    .await;
-    state.users.invalidate(user.id);
-    result?;
-    state.mailer.wake();
+        Users::delete(tx, user.id).await?;
+        Ok::<_, AccountError>(())
+    })
+    .await?;
     // The session rows went with the user; their cached copies must go too.
     state.sessions.forget_user(user.id);
     // Unlinked like the account's other events (its id may be reused).

@@ -1,6 +1,8 @@
 //! Account rules: registering and checking credentials. Plain async Rust over
 //! the state, so integration tests can call it directly.
 
+use sqlx::SqliteConnection;
+
 use super::{
     breached_passwords, db,
     login_throttle::{self, Gate},
@@ -15,6 +17,29 @@ use crate::{
     auth::validation::{canonical_email, NormalizedSignup, MAX_EMAIL_CHARS, MAX_PASSWORD_CHARS},
     error::{AppError, Field, FieldErrors},
 };
+
+/// Runs `work` in one write transaction, committed if it succeeds, for a
+/// change to the account `user_id`. The account's cached row is dropped
+/// before and after (so no request can cache the old row meanwhile), and the
+/// mailer is woken for any message `work` queued.
+pub async fn change<T, E: From<sqlx::Error>>(
+    state: &AppState,
+    user_id: i64,
+    work: impl AsyncFnOnce(&mut SqliteConnection) -> Result<T, E>,
+) -> Result<T, E> {
+    state.users.invalidate(user_id);
+    let result: Result<T, E> = async {
+        let mut tx = db::write_tx(&state.pool).await?;
+        let value = work(&mut tx).await?;
+        tx.commit().await?;
+        Ok(value)
+    }
+    .await;
+    state.users.invalidate(user_id);
+    let value = result?;
+    state.mailer.wake();
+    Ok(value)
+}
 
 /// Why an account operation failed.
 #[derive(Debug, thiserror::Error)]

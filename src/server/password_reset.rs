@@ -10,7 +10,7 @@ use sha2::{Digest, Sha256};
 use tower_sessions::Session;
 
 use super::{
-    accounts::{AccountError, BREACHED_MESSAGE},
+    accounts::{self, AccountError, BREACHED_MESSAGE},
     audit::{self, Actor, EventKind},
     breached_passwords, db, login_throttle,
     mail::Mail,
@@ -193,32 +193,27 @@ pub async fn reset(
         .hash(password)
         .await
         .map_err(|e| internal(e.into()))?;
-    state.users.invalidate(user.id);
-    let result: Result<bool, AccountError> = async {
-        let mut tx = db::write_tx(&state.pool).await?;
-        if tokens::redeem(&mut tx, &token_hash, TokenKind::ResetPassword, now)
+    let reset = accounts::change(state, user.id, async |tx| {
+        if tokens::redeem(tx, &token_hash, TokenKind::ResetPassword, now)
             .await?
             .is_none()
         {
             return Ok(false);
         }
-        Users::set_password(&mut tx, user.id, &hash).await?;
+        Users::set_password(tx, user.id, &hash).await?;
         // The link proved the mailbox is theirs.
-        Users::mark_verified(&mut tx, user.id, now).await?;
-        tokens::revoke(&mut tx, user.id, &ALL_KINDS).await?;
+        Users::mark_verified(tx, user.id, now).await?;
+        tokens::revoke(tx, user.id, &ALL_KINDS).await?;
         state
             .mailer
-            .queue_in(&mut tx, &Mail::PasswordResetDone, &user.email)
+            .queue_in(tx, &Mail::PasswordResetDone, &user.email)
             .await?;
-        tx.commit().await?;
-        Ok(true)
-    }
+        Ok::<_, AccountError>(true)
+    })
     .await;
-    state.users.invalidate(user.id);
-    if !result.map_err(internal)? {
+    if !reset.map_err(internal)? {
         return Err(ResetError::LinkInvalid);
     }
-    state.mailer.wake();
     let _ = session.remove_value(PENDING_KEY).await;
     if let Err(e) = state
         .sessions
