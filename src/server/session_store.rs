@@ -24,7 +24,7 @@ use async_trait::async_trait;
 use serde::{Deserialize, Serialize};
 use serde_json::Value;
 use sha2::{Digest, Sha256};
-use sqlx::SqlitePool;
+use sqlx::{SqliteConnection, SqlitePool};
 use time::OffsetDateTime;
 use tokio::sync::Mutex;
 use tower_sessions::{
@@ -267,6 +267,28 @@ fn meta_in(data: &[u8]) -> Option<AuthMeta> {
         .and_then(|d| auth_meta(&d))
 }
 
+/// Records why the session stored under `id_hash` ended, for its browser to
+/// be told on its next request (see [`SessionStore::ended`]).
+async fn record_end(
+    conn: &mut SqliteConnection,
+    id_hash: &str,
+    user_id: i64,
+    reason: EndReason,
+    now: i64,
+) -> Result<(), sqlx::Error> {
+    sqlx::query(
+        "INSERT OR IGNORE INTO session_ends (id_hash, user_id, reason, ended_at) \
+         VALUES (?, ?, ?, ?)",
+    )
+    .bind(id_hash)
+    .bind(user_id)
+    .bind(reason.as_str())
+    .bind(now)
+    .execute(conn)
+    .await?;
+    Ok(())
+}
+
 /// A stored session's data given a sign-in id, if it is a sign-in without one.
 fn with_sign_in_id(blob: &[u8]) -> Option<Vec<u8>> {
     let mut data: HashMap<String, Value> = serde_json::from_slice(blob).ok()?;
@@ -467,16 +489,7 @@ impl SessionStore {
             if !ending.selects(&meta.as_ref().map(handle_of).unwrap_or_default()) {
                 continue;
             }
-            sqlx::query(
-                "INSERT OR IGNORE INTO session_ends (id_hash, user_id, reason, ended_at) \
-                 VALUES (?, ?, ?, ?)",
-            )
-            .bind(&id_hash)
-            .bind(user_id)
-            .bind(reason.as_str())
-            .bind(now)
-            .execute(&mut *tx)
-            .await?;
+            record_end(&mut tx, &id_hash, user_id, reason, now).await?;
             sqlx::query("DELETE FROM sessions WHERE id_hash = ?")
                 .bind(&id_hash)
                 .execute(&mut *tx)
@@ -553,18 +566,10 @@ impl SessionStore {
         reason: EndReason,
         now: i64,
     ) -> session_store::Result<()> {
-        sqlx::query(
-            "INSERT OR IGNORE INTO session_ends (id_hash, user_id, reason, ended_at) \
-             VALUES (?, ?, ?, ?)",
-        )
-        .bind(hex(&key_of(id)))
-        .bind(user_id)
-        .bind(reason.as_str())
-        .bind(now)
-        .execute(&self.inner.pool)
-        .await
-        .map_err(backend)?;
-        Ok(())
+        let mut conn = self.inner.pool.acquire().await.map_err(backend)?;
+        record_end(&mut conn, &hex(&key_of(id)), user_id, reason, now)
+            .await
+            .map_err(backend)
     }
 
     fn cached_from(&self, data: HashMap<String, Value>, started_at: i64, now: i64) -> Arc<Cached> {
@@ -616,18 +621,11 @@ impl SessionStore {
         self.inner.cache.remove(&key);
         let id_hash = hex(&key);
         let mut tx = db::write_tx(&self.inner.pool).await.map_err(backend)?;
-        if cached.user_id.is_some() {
-            sqlx::query(
-                "INSERT OR IGNORE INTO session_ends (id_hash, user_id, reason, ended_at) \
-                 VALUES (?, ?, ?, ?)",
-            )
-            .bind(&id_hash)
-            .bind(cached.user_id)
-            .bind(EndReason::Expired.as_str())
-            .bind(self.inner.clock.unix())
-            .execute(&mut *tx)
-            .await
-            .map_err(backend)?;
+        if let Some(user_id) = cached.user_id {
+            let now = self.inner.clock.unix();
+            record_end(&mut tx, &id_hash, user_id, EndReason::Expired, now)
+                .await
+                .map_err(backend)?;
         }
         sqlx::query("DELETE FROM sessions WHERE id_hash = ?")
             .bind(&id_hash)
