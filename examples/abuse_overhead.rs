@@ -9,7 +9,8 @@
 use std::{net::IpAddr, time::Instant};
 
 use gatehouse::server::{
-    breached_passwords, clock::Clock, login_throttle, serve::build_state, settings::Settings,
+    config::settings::Settings, credentials::breached_passwords, http::serve::build_state,
+    platform::clock::Clock, protection::login_throttle,
 };
 
 const ROUNDS: usize = 5_000;

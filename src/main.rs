@@ -32,9 +32,10 @@ async fn main() -> std::process::ExitCode {
     let args: Vec<String> = std::env::args().skip(1).collect();
     match args.first().map(String::as_str) {
         Some("measure-bcrypt") => {
-            gatehouse::server::passwords::measure_cli(args.get(1).map(String::as_str)).await
+            gatehouse::server::credentials::passwords::measure_cli(args.get(1).map(String::as_str))
+                .await
         }
-        _ => gatehouse::server::serve::run_from_environment().await,
+        _ => gatehouse::server::http::serve::run_from_environment().await,
     }
 }
 

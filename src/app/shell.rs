@@ -41,7 +41,7 @@ fn set_page_policy(options: &LeptosOptions) {
     let live_reload = std::env::var("LEPTOS_WATCH")
         .is_ok()
         .then_some(options.reload_port);
-    let policy = crate::server::security_headers::page_policy(&nonce, live_reload);
+    let policy = crate::server::http::security_headers::page_policy(&nonce, live_reload);
     if let (Some(response), Ok(value)) = (
         use_context::<leptos_axum::ResponseOptions>(),
         HeaderValue::from_str(&policy),

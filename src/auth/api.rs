@@ -11,7 +11,7 @@ use crate::error::AppError;
 /// The current session as a page needs it (user, CSRF token, notice).
 #[server(prefix = "/api", endpoint = "session")]
 pub async fn get_session(access: Access) -> Result<SessionView, AppError> {
-    use crate::server::{request::RequestCtx, session_view};
+    use crate::server::{account::request::RequestCtx, account::session_view};
 
     let ctx = RequestCtx::current().await?;
     session_view::for_page(&ctx, access).await
@@ -27,10 +27,11 @@ pub async fn signup(
 ) -> Result<(), AppError> {
     use super::{validation::SignupInput, CHECK_EMAIL_PATH, DASHBOARD_PATH};
     use crate::server::{
-        accounts::{self, Registered},
-        request::RequestCtx,
-        settings::EmailVerification,
-        sign_in::{self, SignInKind},
+        account as accounts,
+        account::request::RequestCtx,
+        account::sign_in::{self, SignInKind},
+        account::Registered,
+        config::settings::EmailVerification,
     };
 
     let mut ctx = RequestCtx::current().await?;
@@ -68,7 +69,9 @@ pub async fn login(
     next: Option<String>,
     remember: Option<String>,
 ) -> Result<(), AppError> {
-    use crate::server::{next_path::safe_next, request::RequestCtx, sign_in};
+    use crate::server::{
+        account::request::RequestCtx, account::sign_in, protection::next_path::safe_next,
+    };
 
     let mut ctx = RequestCtx::current().await?;
     ctx.require_csrf(&csrf_token).await?;
@@ -82,7 +85,7 @@ pub async fn login(
 #[server(prefix = "/api", endpoint = "logout")]
 pub async fn logout(csrf_token: String) -> Result<(), AppError> {
     use super::LOGGED_OUT_PATH;
-    use crate::server::{request::RequestCtx, sign_in};
+    use crate::server::{account::request::RequestCtx, account::sign_in};
 
     let mut ctx = RequestCtx::current().await?;
     ctx.require_csrf(&csrf_token).await?;
@@ -101,7 +104,9 @@ pub async fn logout(csrf_token: String) -> Result<(), AppError> {
 #[server(prefix = "/api", endpoint = "resend_verification")]
 pub async fn resend_verification(csrf_token: String) -> Result<(), AppError> {
     use super::{Flash, VERIFY_EMAIL_PATH};
-    use crate::server::{email_verification, request::RequestCtx};
+    use crate::server::{
+        account::request::RequestCtx, account::verification as email_verification,
+    };
 
     let ctx = RequestCtx::current().await?;
     ctx.require_csrf(&csrf_token).await?;
@@ -118,7 +123,7 @@ pub async fn resend_verification(csrf_token: String) -> Result<(), AppError> {
 #[server(prefix = "/api", endpoint = "request_password_reset")]
 pub async fn request_password_reset(email: String, csrf_token: String) -> Result<(), AppError> {
     use super::Flash;
-    use crate::server::{password_reset, request::RequestCtx};
+    use crate::server::{account::password_reset, account::request::RequestCtx};
 
     let ctx = RequestCtx::current().await?;
     ctx.require_csrf(&csrf_token).await?;
@@ -139,8 +144,8 @@ pub async fn reset_password(
 ) -> Result<(), AppError> {
     use super::Flash;
     use crate::server::{
-        password_reset::{self, ResetError},
-        request::RequestCtx,
+        account::password_reset::{self, ResetError},
+        account::request::RequestCtx,
     };
 
     let ctx = RequestCtx::current().await?;
@@ -173,7 +178,9 @@ pub async fn change_password(
     csrf_token: String,
 ) -> Result<(), AppError> {
     use super::Flash;
-    use crate::server::{account_settings, request::RequestCtx, sign_in};
+    use crate::server::{
+        account::changes as account_settings, account::request::RequestCtx, account::sign_in,
+    };
 
     let mut ctx = RequestCtx::current().await?;
     ctx.require_csrf(&csrf_token).await?;
@@ -205,7 +212,9 @@ pub async fn change_email(
     csrf_token: String,
 ) -> Result<(), AppError> {
     use super::Flash;
-    use crate::server::{account_settings, request::RequestCtx, sudo};
+    use crate::server::{
+        account::changes as account_settings, account::request::RequestCtx, account::sudo,
+    };
 
     let ctx = RequestCtx::current().await?;
     ctx.require_csrf(&csrf_token).await?;
@@ -230,7 +239,9 @@ pub async fn change_email(
 #[server(prefix = "/api", endpoint = "delete_account")]
 pub async fn delete_account(current_password: String, csrf_token: String) -> Result<(), AppError> {
     use super::Flash;
-    use crate::server::{account_settings, request::RequestCtx, sign_in};
+    use crate::server::{
+        account::changes as account_settings, account::request::RequestCtx, account::sign_in,
+    };
 
     let mut ctx = RequestCtx::current().await?;
     ctx.require_csrf(&csrf_token).await?;
@@ -245,8 +256,8 @@ pub async fn delete_account(current_password: String, csrf_token: String) -> Res
 #[server(prefix = "/api", endpoint = "activity")]
 pub async fn get_activity(page: u32) -> Result<super::ActivityPage, AppError> {
     use crate::server::{
-        activity,
-        request::{internal, RequestCtx},
+        account::request::{internal, RequestCtx},
+        audit::activity,
     };
 
     let ctx = RequestCtx::current().await?;
@@ -260,7 +271,7 @@ pub async fn get_activity(page: u32) -> Result<super::ActivityPage, AppError> {
 /// list is too big for the browser, so it asks; rate-limited per address.
 #[server(prefix = "/api", endpoint = "check_password")]
 pub async fn check_password(password: String) -> Result<bool, AppError> {
-    use crate::server::breached_passwords;
+    use crate::server::credentials::breached_passwords;
 
     if password.chars().count() > super::validation::MAX_PASSWORD_CHARS {
         return Ok(false);
@@ -273,7 +284,7 @@ pub async fn check_password(password: String) -> Result<bool, AppError> {
 /// The signed-in user's sessions, newest first.
 #[server(prefix = "/api", endpoint = "sessions")]
 pub async fn list_sessions() -> Result<Vec<super::DeviceItem>, AppError> {
-    use crate::server::{devices, request::RequestCtx};
+    use crate::server::{account::devices, account::request::RequestCtx};
 
     let ctx = RequestCtx::current().await?;
     let user = ctx.require_user()?;
@@ -284,7 +295,7 @@ pub async fn list_sessions() -> Result<Vec<super::DeviceItem>, AppError> {
 /// sudo mode: without it, the password is asked for first.
 #[server(prefix = "/api", endpoint = "revoke_session")]
 pub async fn revoke_session(handle: String, csrf_token: String) -> Result<(), AppError> {
-    use crate::server::sudo::Sensitive;
+    use crate::server::account::sudo::Sensitive;
 
     run_sensitive(Sensitive::SignOutDevice { handle }, &csrf_token).await
 }
@@ -292,17 +303,17 @@ pub async fn revoke_session(handle: String, csrf_token: String) -> Result<(), Ap
 /// Signs out every session of the user but this one. Needs sudo mode.
 #[server(prefix = "/api", endpoint = "revoke_other_sessions")]
 pub async fn revoke_other_sessions(csrf_token: String) -> Result<(), AppError> {
-    use crate::server::sudo::Sensitive;
+    use crate::server::account::sudo::Sensitive;
 
     run_sensitive(Sensitive::SignOutOtherDevices, &csrf_token).await
 }
 
 #[cfg(feature = "ssr")]
 async fn run_sensitive(
-    action: crate::server::sudo::Sensitive,
+    action: crate::server::account::sudo::Sensitive,
     csrf_token: &str,
 ) -> Result<(), AppError> {
-    use crate::server::{request::RequestCtx, sudo};
+    use crate::server::{account::request::RequestCtx, account::sudo};
 
     let ctx = RequestCtx::current().await?;
     ctx.require_csrf(csrf_token).await?;
@@ -320,7 +331,7 @@ pub async fn confirm_password(
     csrf_token: String,
     next: Option<String>,
 ) -> Result<(), AppError> {
-    use crate::server::{request::RequestCtx, sudo};
+    use crate::server::{account::request::RequestCtx, account::sudo};
 
     let ctx = RequestCtx::current().await?;
     ctx.require_csrf(&csrf_token).await?;

@@ -1,42 +1,16 @@
-//! Server-only code: settings, storage, sessions, security middleware. Each
-//! module has one job; none of it is compiled into the browser bundle.
+//! Server-only code, one folder per subsystem. Lower folders never use higher
+//! ones: config, platform, credentials, mail, session, protection, audit,
+//! users, then `state` (the handles they all share), then account (the
+//! services), then http (the router, middleware and startup).
 
-pub mod account_settings;
-pub mod accounts;
-pub mod activity;
-pub mod api_status;
+pub mod account;
 pub mod audit;
-pub mod auth_backend;
-pub mod breached_passwords;
-pub mod client;
-pub mod clock;
-pub mod csrf;
-pub mod db;
-pub mod devices;
-pub mod email_verification;
-pub mod flash;
-pub mod hash_pool;
-pub mod links;
-pub mod login_throttle;
+pub mod config;
+pub mod credentials;
+pub mod http;
 pub mod mail;
-pub mod next_path;
-pub mod password_reset;
-pub mod passwords;
-pub mod rate_limit;
-pub mod request;
-pub mod router;
-pub mod secrets;
-pub mod security_headers;
-pub mod serve;
-pub mod session_guard;
-pub mod session_layer;
-pub mod session_renewal;
-pub mod session_store;
-pub mod session_view;
-pub mod settings;
-pub mod sign_in;
+pub mod platform;
+pub mod protection;
+pub mod session;
 pub mod state;
-pub mod sudo;
-pub mod tokens;
-pub mod user_agent;
 pub mod users;

@@ -4,17 +4,11 @@ use std::{ops::Deref, sync::Arc};
 
 use axum::extract::FromRef;
 use leptos::config::LeptosOptions;
-use sqlx::SqlitePool;
 
-use super::{
-    clock::Clock,
-    csrf::AllowedOrigins,
-    mail::Mailer,
-    passwords::Passwords,
-    rate_limit::RateLimits,
-    session_store::SessionStore,
-    settings::{Origin, Settings},
-    users::Users,
+use crate::server::{
+    credentials::passwords::Passwords, mail::Mailer, platform::core::Core,
+    protection::csrf::AllowedOrigins, protection::rate_limit::RateLimits,
+    session::store::SessionStore, users::Users,
 };
 
 /// The application's shared state.
@@ -23,17 +17,13 @@ pub struct AppState(Arc<AppInner>);
 
 /// The parts of [`AppState`].
 pub struct AppInner {
-    pub settings: Settings,
-    /// The origin users reach the site at, resolved once the port is known.
-    pub origin: Origin,
+    pub core: Core,
     pub allowed_origins: AllowedOrigins,
-    pub pool: SqlitePool,
     pub users: Users,
     pub passwords: Passwords,
     pub sessions: SessionStore,
     pub mailer: Mailer,
     pub rate_limits: Arc<RateLimits>,
-    pub clock: Clock,
     pub leptos_options: LeptosOptions,
 }
 
@@ -48,6 +38,14 @@ impl Deref for AppState {
 
     fn deref(&self) -> &AppInner {
         &self.0
+    }
+}
+
+impl Deref for AppInner {
+    type Target = Core;
+
+    fn deref(&self) -> &Core {
+        &self.core
     }
 }
 

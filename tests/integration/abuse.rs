@@ -3,7 +3,7 @@
 
 use std::collections::HashSet;
 
-use gatehouse::server::{audit::EventKind, settings::IpNet};
+use gatehouse::server::{audit::EventKind, config::settings::IpNet};
 use reqwest::header::{ACCEPT, ORIGIN};
 
 use crate::support::*;

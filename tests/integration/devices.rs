@@ -167,7 +167,7 @@ async fn a_session_signed_out_while_renewing_its_id_stays_signed_out() {
 }
 
 async fn signed_out_during_renewal(before_delete: bool) {
-    use gatehouse::server::session_store::{auth_meta, EndReason};
+    use gatehouse::server::session::store::{auth_meta, EndReason};
 
     let app = spawn_app().await;
     let phone = app.signed_up("renewal@example.com").await;
@@ -210,7 +210,7 @@ async fn signed_out_during_renewal(before_delete: bool) {
 /// session id (confirming the password) must not sign the browser back in.
 #[tokio::test]
 async fn a_logout_is_not_undone_by_a_renewal_in_another_tab() {
-    use gatehouse::server::session_store::auth_meta;
+    use gatehouse::server::session::store::auth_meta;
 
     let app = spawn_app().await;
     let browser = app.signed_up("two-tabs@example.com").await;
@@ -225,7 +225,7 @@ async fn a_logout_is_not_undone_by_a_renewal_in_another_tab() {
         .end_user_sessions(
             user_id,
             None,
-            gatehouse::server::session_store::EndReason::Revoked,
+            gatehouse::server::session::store::EndReason::Revoked,
         )
         .await
         .unwrap();
@@ -243,7 +243,7 @@ async fn a_logout_is_not_undone_by_a_renewal_in_another_tab() {
 /// (two tabs renewing at once can briefly leave it two).
 #[tokio::test]
 async fn signing_out_others_keeps_this_sign_in_whatever_its_id() {
-    use gatehouse::server::session_store::{auth_meta, EndReason};
+    use gatehouse::server::session::store::{auth_meta, EndReason};
 
     let app = spawn_app().await;
     let browser = app.signed_up("twin@example.com").await;
@@ -265,7 +265,7 @@ async fn signing_out_others_keeps_this_sign_in_whatever_its_id() {
 /// device of its own.
 #[tokio::test]
 async fn sign_ins_from_before_sign_in_ids_are_named_at_startup() {
-    use gatehouse::server::session_store::{auth_meta, AUTH_META_KEY};
+    use gatehouse::server::session::store::{auth_meta, AUTH_META_KEY};
 
     let app = spawn_app().await;
     let browser = app.signed_up("legacy-session@example.com").await;

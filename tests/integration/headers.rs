@@ -65,8 +65,9 @@ async fn pages_allow_only_their_own_nonce_for_inline_script() {
 #[tokio::test]
 async fn https_deployments_send_hsts() {
     let app = spawn_with(|s| {
-        s.public_origin =
-            Some(gatehouse::server::settings::Origin::parse("https://gatehouse.test").unwrap())
+        s.public_origin = Some(
+            gatehouse::server::config::settings::Origin::parse("https://gatehouse.test").unwrap(),
+        )
     })
     .await;
     let response = reqwest::get(format!("{}/healthz", app.base)).await.unwrap();

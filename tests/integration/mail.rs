@@ -1,6 +1,6 @@
 //! Mail: the transports, links built from the configured origin, the queue.
 
-use gatehouse::server::settings::{MailTransport, Origin, SmtpSecurity};
+use gatehouse::server::config::settings::{MailTransport, Origin, SmtpSecurity};
 use reqwest::header::{HOST, ORIGIN};
 
 use crate::{smtp_server::SmtpServer, support::*};

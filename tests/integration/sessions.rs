@@ -150,8 +150,9 @@ async fn session_cookies_are_http_only_lax_and_host_wide() {
 #[tokio::test]
 async fn on_https_the_cookie_is_secure_and_host_prefixed() {
     let app = spawn_with(|s| {
-        s.public_origin =
-            Some(gatehouse::server::settings::Origin::parse("https://gatehouse.test").unwrap())
+        s.public_origin = Some(
+            gatehouse::server::config::settings::Origin::parse("https://gatehouse.test").unwrap(),
+        )
     })
     .await;
     let response = app.browser().get("/login").await;

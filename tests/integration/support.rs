@@ -8,7 +8,9 @@ use std::{
     },
 };
 
-use gatehouse::server::{clock::Clock, serve::Server, settings::Settings, state::AppState};
+use gatehouse::server::{
+    config::settings::Settings, http::serve::Server, platform::clock::Clock, state::AppState,
+};
 use reqwest::{
     cookie::{CookieStore, Jar},
     header::{HeaderMap, HeaderValue, ACCEPT, ORIGIN, REFERER},
@@ -59,8 +61,10 @@ pub fn test_settings(data_dir: PathBuf) -> Settings {
 
 /// Starts a server where signup signs in at once (verification optional).
 pub async fn spawn_optional_verification() -> TestApp {
-    spawn_with(|s| s.email_verification = gatehouse::server::settings::EmailVerification::Optional)
-        .await
+    spawn_with(|s| {
+        s.email_verification = gatehouse::server::config::settings::EmailVerification::Optional
+    })
+    .await
 }
 
 /// Starts a server with the default test settings.

@@ -6,7 +6,7 @@ use sqlx::{SqliteConnection, SqlitePool};
 use tokio::sync::{watch, Notify};
 
 use super::{Mail, Outgoing};
-use crate::server::clock::Clock;
+use crate::server::platform::clock::Clock;
 
 /// Failed deliveries before a message is given up on: with the delay
 /// doubling from a minute to an hour, about 15 hours of trying.

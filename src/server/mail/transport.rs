@@ -13,7 +13,7 @@ use lettre::{
 };
 
 use super::queue::Queued;
-use crate::server::settings::{MailTransport, Settings, SmtpSecurity};
+use crate::server::config::settings::{MailTransport, Settings, SmtpSecurity};
 
 /// A configured way out.
 pub enum Transport {

@@ -1,0 +1,242 @@
+//! Account rules: registering and checking credentials. Plain async Rust over
+//! the state, so integration tests can call it directly.
+
+pub mod auth_backend;
+pub mod changes;
+pub mod devices;
+pub mod password_reset;
+pub mod request;
+pub mod session_view;
+pub mod sign_in;
+pub mod sudo;
+pub mod verification;
+
+use sqlx::SqliteConnection;
+
+use crate::server::{
+    config::settings::EmailVerification,
+    credentials::breached_passwords,
+    credentials::passwords::HashError,
+    credentials::tokens::{self, TokenKind},
+    mail::Mail,
+    platform::db,
+    protection::login_throttle::{self, Gate},
+    state::AppState,
+    users::{User, UserError, Users},
+};
+use crate::{
+    auth::validation::{canonical_email, NormalizedSignup, MAX_EMAIL_CHARS, MAX_PASSWORD_CHARS},
+    error::{AppError, Field, FieldErrors},
+};
+
+/// Runs `work` in one write transaction, committed if it succeeds, for a
+/// change to the account `user_id`. The account's cached row is dropped
+/// before and after (so no request can cache the old row meanwhile), and the
+/// mailer is woken for any message `work` queued.
+pub async fn change<T, E: From<sqlx::Error>>(
+    state: &AppState,
+    user_id: i64,
+    work: impl AsyncFnOnce(&mut SqliteConnection) -> Result<T, E>,
+) -> Result<T, E> {
+    state.users.invalidate(user_id);
+    let result: Result<T, E> = async {
+        let mut tx = db::write_tx(&state.pool).await?;
+        let value = work(&mut tx).await?;
+        tx.commit().await?;
+        Ok(value)
+    }
+    .await;
+    state.users.invalidate(user_id);
+    let value = result?;
+    state.mailer.wake();
+    Ok(value)
+}
+
+/// Why an account operation failed.
+#[derive(Debug, thiserror::Error)]
+pub enum AccountError {
+    #[error("an account with this email already exists")]
+    EmailTaken,
+    #[error("the password is on the breached-password list")]
+    BreachedPassword,
+    #[error(transparent)]
+    Users(UserError),
+    #[error(transparent)]
+    Hashing(#[from] HashError),
+    #[error("database error: {0}")]
+    Database(#[from] sqlx::Error),
+    #[error("the current password did not match")]
+    WrongPassword,
+}
+
+impl From<UserError> for AccountError {
+    fn from(e: UserError) -> AccountError {
+        match e {
+            UserError::EmailTaken => AccountError::EmailTaken,
+            other => AccountError::Users(other),
+        }
+    }
+}
+
+impl From<AccountError> for AppError {
+    fn from(e: AccountError) -> AppError {
+        let mut fields = FieldErrors::default();
+        match e {
+            AccountError::EmailTaken => fields.add(
+                Field::Email,
+                "An account with this email already exists. Log in instead?",
+            ),
+            AccountError::BreachedPassword => fields.add(Field::Password, BREACHED_MESSAGE),
+            AccountError::WrongPassword => {
+                fields.add(Field::CurrentPassword, "That is not your current password.")
+            }
+            other => {
+                tracing::error!(error = %other, "account operation failed");
+                return AppError::Internal;
+            }
+        }
+        AppError::Invalid(fields)
+    }
+}
+
+pub use crate::server::credentials::breached_passwords::BREACHED_MESSAGE;
+
+/// What a signup did.
+#[derive(Debug)]
+pub enum Registered {
+    /// A new account; a confirmation link is on its way.
+    New(User),
+    /// The address already had an account; its owner was told instead.
+    Existing,
+}
+
+/// Creates an account from validated signup input and queues its mail.
+///
+/// With verification required, an address that already has an account gets
+/// exactly the same treatment from the outside (one bcrypt hash, one queued
+/// message, no session change); its owner is mailed a notice instead of a
+/// link. With verification optional it is an `EmailTaken` error.
+pub async fn register(
+    state: &AppState,
+    input: NormalizedSignup,
+) -> Result<Registered, AccountError> {
+    if breached_passwords::is_breached(&input.password) {
+        return Err(AccountError::BreachedPassword);
+    }
+    let hash = state.passwords.hash(input.password).await?;
+    let now = state.clock.unix();
+    let mut tx = db::write_tx(&state.pool).await?;
+    let registered = match Users::insert_if_absent(&mut tx, &input.email, &hash, now).await? {
+        Some(user) => {
+            queue_verification(state, &mut tx, &user).await?;
+            Registered::New(user)
+        }
+        None if state.settings.email_verification == EmailVerification::Optional => {
+            return Err(AccountError::EmailTaken);
+        }
+        None => {
+            state
+                .mailer
+                .queue_in(&mut tx, &Mail::SignupExisting, &input.email)
+                .await?;
+            Registered::Existing
+        }
+    };
+    tx.commit().await?;
+    state.mailer.wake();
+    Ok(registered)
+}
+
+/// Issues a verification token and queues the link, in the caller's transaction.
+pub async fn queue_verification(
+    state: &AppState,
+    conn: &mut sqlx::SqliteConnection,
+    user: &User,
+) -> Result<(), sqlx::Error> {
+    let ttl_secs = state.settings.email_verification_ttl_secs;
+    let token = tokens::issue(
+        conn,
+        user.id,
+        TokenKind::VerifyEmail,
+        None,
+        state.clock.unix(),
+        ttl_secs,
+    )
+    .await?;
+    let link = state.mailer.link(&format!("/verify-email?token={token}"));
+    state
+        .mailer
+        .queue_in(conn, &Mail::VerifyEmail { link, ttl_secs }, &user.email)
+        .await
+}
+
+/// The result of a login attempt.
+#[derive(Debug)]
+pub enum LoginOutcome {
+    Accepted(User),
+    /// Wrong password or unknown email; `user_id` only for the server's log.
+    Refused {
+        user_id: Option<i64>,
+    },
+    /// Too many recent failures for this address: no password was checked.
+    Throttled {
+        user_id: Option<i64>,
+        gate: Gate,
+    },
+}
+
+/// Checks an email and password. An unknown email costs one bcrypt
+/// verification at the current cost, like a wrong password, so response time
+/// does not reveal which accounts exist.
+pub async fn check_login(
+    state: &AppState,
+    email: &str,
+    password: &str,
+) -> Result<LoginOutcome, AccountError> {
+    let email = canonical_email(email);
+    // Over-long input cannot match any account; refuse it before any hashing.
+    if email.chars().count() > MAX_EMAIL_CHARS || password.chars().count() > MAX_PASSWORD_CHARS {
+        return Ok(LoginOutcome::Refused { user_id: None });
+    }
+    let user = state.users.by_email(&email).await?;
+    let gate = login_throttle::admit(state, &email).await?;
+    if gate != Gate::Open {
+        return Ok(LoginOutcome::Throttled {
+            user_id: user.map(|u| u.id),
+            gate,
+        });
+    }
+    let stored = user.as_ref().map(|u| u.password_hash.clone());
+    let verification = state.passwords.verify(password.to_owned(), stored).await?;
+    match user {
+        Some(user) if verification.matches => {
+            login_throttle::clear(state, &email).await?;
+            if verification.needs_rehash {
+                upgrade_hash(state, &user, password).await;
+            }
+            Ok(LoginOutcome::Accepted(user))
+        }
+        user => Ok(LoginOutcome::Refused {
+            user_id: user.map(|u| u.id),
+        }),
+    }
+}
+
+/// Re-hashes with the current scheme and cost now that the password is
+/// known. A failure is logged, not fatal: the old hash still works.
+async fn upgrade_hash(state: &AppState, user: &User, password: &str) {
+    let result = match state.passwords.hash(password.to_owned()).await {
+        Ok(new_hash) => state
+            .users
+            .upgrade_hash(user.id, &user.password_hash, &new_hash)
+            .await
+            .map_err(AccountError::from),
+        Err(e) => Err(e.into()),
+    };
+    match result {
+        Ok(()) => tracing::info!(event = "password_rehashed", user_id = user.id),
+        Err(e) => {
+            tracing::warn!(user_id = user.id, error = %e, "could not upgrade a password hash")
+        }
+    }
+}

@@ -1,0 +1,4 @@
+//! The settings (file, then environment) and the server secret.
+
+pub mod secrets;
+pub mod settings;

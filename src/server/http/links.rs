@@ -1,0 +1,143 @@
+//! The links Gatehouse mails out, followed with a plain GET:
+//! `/verify-email?token=`, `/reset-password?token=` and `/confirm-email?token=`.
+//! Each is handled here before any page renders, then redirects, so the
+//! token never stays in the address bar or reaches a page.
+
+use axum::{
+    extract::{Request, State},
+    http::{header, HeaderValue, Method, StatusCode},
+    middleware::Next,
+    response::{IntoResponse, Response},
+};
+
+use crate::auth::Flash;
+use crate::server::{
+    account::auth_backend::AuthSession, account::changes as account_settings,
+    account::password_reset, account::verification as email_verification, audit::Actor,
+    protection::client::Client, state::AppState,
+};
+
+/// The reset form's path; its responses never send a `Referer` onwards.
+const RESET_PATH: &str = "/reset-password";
+
+pub async fn token_links(
+    State(state): State<AppState>,
+    mut request: Request,
+    next: Next,
+) -> Response {
+    let path = request.uri().path().to_owned();
+    if request.method() == Method::POST && path == "/api/reset_password" {
+        restore_referer(&state, &mut request);
+        return next.run(request).await;
+    }
+    if request.method() != Method::GET {
+        return next.run(request).await;
+    }
+    let Some(token) = token_param(&request) else {
+        let mut response = next.run(request).await;
+        if path == RESET_PATH {
+            no_referrer(&mut response);
+        }
+        return response;
+    };
+    let Some(auth) = request.extensions().get::<AuthSession>().cloned() else {
+        return next.run(request).await;
+    };
+    let actor = Actor::new(
+        Client::new(request.headers(), request.extensions()),
+        Some(&auth.session),
+    );
+    match path.as_str() {
+        "/verify-email" => verify_email(&state, &actor, &auth, &token).await,
+        RESET_PATH => reset_link(&state, &auth, &token).await,
+        "/confirm-email" => confirm_email(&state, &actor, &auth, &token).await,
+        _ => next.run(request).await,
+    }
+}
+
+fn token_param(request: &Request) -> Option<String> {
+    url::form_urlencoded::parse(request.uri().query()?.as_bytes())
+        .find(|(key, _)| key == "token")
+        .map(|(_, value)| value.into_owned())
+}
+
+fn redirect(to: String) -> Response {
+    let mut response = StatusCode::FOUND.into_response();
+    if let Ok(value) = HeaderValue::from_str(&to) {
+        response.headers_mut().insert(header::LOCATION, value);
+    }
+    response
+}
+
+fn with_notice(path: &str, flash: Flash) -> String {
+    let joiner = if path.contains('?') { '&' } else { '?' };
+    format!("{path}{joiner}notice={}", flash.param())
+}
+
+fn no_referrer(response: &mut Response) {
+    response.headers_mut().insert(
+        header::REFERRER_POLICY,
+        HeaderValue::from_static("no-referrer"),
+    );
+}
+
+async fn verify_email(
+    state: &AppState,
+    actor: &Actor,
+    auth: &AuthSession,
+    token: &str,
+) -> Response {
+    let signed_in = auth.user.as_ref().map(|u| u.id);
+    match email_verification::confirm(state, actor, token).await {
+        Ok(Some(user)) if signed_in == Some(user.id) => {
+            redirect(with_notice("/dashboard", Flash::EmailVerified))
+        }
+        Ok(Some(_)) => redirect(with_notice("/login", Flash::EmailVerified)),
+        Ok(None) => redirect(with_notice("/verify-email", Flash::LinkInvalid)),
+        Err(e) => {
+            tracing::error!(error = %e, "could not confirm an email address");
+            redirect(with_notice("/verify-email", Flash::LinkInvalid))
+        }
+    }
+}
+
+async fn reset_link(state: &AppState, auth: &AuthSession, token: &str) -> Response {
+    let target = match password_reset::accept_link(state, &auth.session, token).await {
+        Ok(true) => RESET_PATH.to_owned(),
+        _ => with_notice("/forgot-password", Flash::LinkInvalid),
+    };
+    let mut response = redirect(target);
+    no_referrer(&mut response);
+    response
+}
+
+async fn confirm_email(
+    state: &AppState,
+    actor: &Actor,
+    auth: &AuthSession,
+    token: &str,
+) -> Response {
+    let signed_in = auth.user.is_some();
+    let home = if signed_in { "/settings" } else { "/login" };
+    match account_settings::confirm_email_change(state, actor, token).await {
+        Ok(Some(_)) => redirect(with_notice(home, Flash::EmailChanged)),
+        Ok(None) => redirect(with_notice(home, Flash::LinkInvalid)),
+        Err(e) => {
+            tracing::error!(error = %e, "could not confirm an email change");
+            redirect(with_notice(home, Flash::LinkInvalid))
+        }
+    }
+}
+
+/// The reset page sends no `Referer` (its policy is `no-referrer`), but a
+/// form posted without JavaScript is answered by redirecting back to the
+/// `Referer` with any error; without one the error would be lost. The form
+/// has one address, so supply it.
+fn restore_referer(state: &AppState, request: &mut Request) {
+    if request.headers().contains_key(header::REFERER) {
+        return;
+    }
+    if let Ok(value) = HeaderValue::from_str(&format!("{}{RESET_PATH}", state.origin)) {
+        request.headers_mut().insert(header::REFERER, value);
+    }
+}
