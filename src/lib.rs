@@ -7,6 +7,7 @@
 pub mod app;
 pub mod auth;
 pub mod error;
+pub mod routes;
 #[cfg(feature = "ssr")]
 pub mod server;
 

@@ -25,7 +25,8 @@ pub async fn signup(
     confirm_password: String,
     csrf_token: String,
 ) -> Result<(), AppError> {
-    use super::{validation::SignupInput, CHECK_EMAIL_PATH, DASHBOARD_PATH};
+    use super::validation::SignupInput;
+    use crate::routes::page;
     use crate::server::{
         account as accounts,
         account::request::RequestCtx,
@@ -47,12 +48,12 @@ pub async fn signup(
     match (registered, ctx.state.settings.email_verification) {
         (Registered::New(user), EmailVerification::Optional) => {
             sign_in::start(&mut ctx, &user, SignInKind::Signup, false).await?;
-            leptos_axum::redirect(DASHBOARD_PATH);
+            leptos_axum::redirect(page::DASHBOARD);
         }
         // Identical from the outside, whether or not the address was new.
         (registered, _) => {
             sign_in::log_signup(&ctx, &registered).await;
-            leptos_axum::redirect(CHECK_EMAIL_PATH);
+            leptos_axum::redirect(page::CHECK_EMAIL);
         }
     }
     Ok(())
@@ -84,7 +85,8 @@ pub async fn login(
 /// told to drop what it cached or stored for this site.
 #[server(prefix = "/api", endpoint = "logout")]
 pub async fn logout(csrf_token: String) -> Result<(), AppError> {
-    use super::LOGGED_OUT_PATH;
+    use super::Flash;
+    use crate::routes::{page, with_notice};
     use crate::server::{account::request::RequestCtx, account::sign_in};
 
     let mut ctx = RequestCtx::current().await?;
@@ -96,14 +98,15 @@ pub async fn logout(csrf_token: String) -> Result<(), AppError> {
             axum::http::HeaderValue::from_static("\"cache\", \"storage\""),
         );
     }
-    leptos_axum::redirect(LOGGED_OUT_PATH);
+    leptos_axum::redirect(&with_notice(page::LOGIN, Flash::LoggedOut));
     Ok(())
 }
 
 /// Mails a fresh confirmation link to the signed-in, unconfirmed account.
 #[server(prefix = "/api", endpoint = "resend_verification")]
 pub async fn resend_verification(csrf_token: String) -> Result<(), AppError> {
-    use super::{Flash, VERIFY_EMAIL_PATH};
+    use super::Flash;
+    use crate::routes::{page, with_notice};
     use crate::server::{
         account::request::RequestCtx, account::verification as email_verification,
     };
@@ -112,10 +115,7 @@ pub async fn resend_verification(csrf_token: String) -> Result<(), AppError> {
     ctx.require_csrf(&csrf_token).await?;
     let user = ctx.require_signed_in()?;
     email_verification::resend(&ctx.state, &ctx.actor(), &user).await?;
-    leptos_axum::redirect(&format!(
-        "{VERIFY_EMAIL_PATH}?notice={}",
-        Flash::VerificationSent.param()
-    ));
+    leptos_axum::redirect(&with_notice(page::VERIFY_EMAIL, Flash::VerificationSent));
     Ok(())
 }
 
@@ -123,15 +123,13 @@ pub async fn resend_verification(csrf_token: String) -> Result<(), AppError> {
 #[server(prefix = "/api", endpoint = "request_password_reset")]
 pub async fn request_password_reset(email: String, csrf_token: String) -> Result<(), AppError> {
     use super::Flash;
+    use crate::routes::{page, with_notice};
     use crate::server::{account::password_reset, account::request::RequestCtx};
 
     let ctx = RequestCtx::current().await?;
     ctx.require_csrf(&csrf_token).await?;
     password_reset::request(&ctx.state, &ctx.actor(), &email).await?;
-    leptos_axum::redirect(&format!(
-        "/forgot-password?notice={}",
-        Flash::ResetSent.param()
-    ));
+    leptos_axum::redirect(&with_notice(page::FORGOT_PASSWORD, Flash::ResetSent));
     Ok(())
 }
 
@@ -143,6 +141,7 @@ pub async fn reset_password(
     csrf_token: String,
 ) -> Result<(), AppError> {
     use super::Flash;
+    use crate::routes::{page, with_notice};
     use crate::server::{
         account::password_reset::{self, ResetError},
         account::request::RequestCtx,
@@ -159,11 +158,10 @@ pub async fn reset_password(
     )
     .await
     {
-        Ok(_) => leptos_axum::redirect(&format!("/login?notice={}", Flash::PasswordReset.param())),
-        Err(ResetError::LinkInvalid) => leptos_axum::redirect(&format!(
-            "/forgot-password?notice={}",
-            Flash::LinkInvalid.param()
-        )),
+        Ok(_) => leptos_axum::redirect(&with_notice(page::LOGIN, Flash::PasswordReset)),
+        Err(ResetError::LinkInvalid) => {
+            leptos_axum::redirect(&with_notice(page::FORGOT_PASSWORD, Flash::LinkInvalid))
+        }
         Err(ResetError::Rejected(error)) => return Err(error),
     }
     Ok(())
@@ -178,6 +176,7 @@ pub async fn change_password(
     csrf_token: String,
 ) -> Result<(), AppError> {
     use super::Flash;
+    use crate::routes::{page, with_notice};
     use crate::server::{
         account::changes as account_settings, account::request::RequestCtx, account::sign_in,
     };
@@ -197,10 +196,7 @@ pub async fn change_password(
     )
     .await?;
     sign_in::renew(&mut ctx, &updated).await?;
-    leptos_axum::redirect(&format!(
-        "/settings?notice={}",
-        Flash::PasswordChanged.param()
-    ));
+    leptos_axum::redirect(&with_notice(page::SETTINGS, Flash::PasswordChanged));
     Ok(())
 }
 
@@ -212,6 +208,7 @@ pub async fn change_email(
     csrf_token: String,
 ) -> Result<(), AppError> {
     use super::Flash;
+    use crate::routes::{page, with_notice};
     use crate::server::{
         account::changes as account_settings, account::request::RequestCtx, account::sudo,
     };
@@ -228,10 +225,7 @@ pub async fn change_email(
     )
     .await?;
     sudo::mark_confirmed(&ctx).await?;
-    leptos_axum::redirect(&format!(
-        "/settings?notice={}",
-        Flash::EmailChangeSent.param()
-    ));
+    leptos_axum::redirect(&with_notice(page::SETTINGS, Flash::EmailChangeSent));
     Ok(())
 }
 
@@ -239,6 +233,7 @@ pub async fn change_email(
 #[server(prefix = "/api", endpoint = "delete_account")]
 pub async fn delete_account(current_password: String, csrf_token: String) -> Result<(), AppError> {
     use super::Flash;
+    use crate::routes::{page, with_notice};
     use crate::server::{
         account::changes as account_settings, account::request::RequestCtx, account::sign_in,
     };
@@ -248,7 +243,7 @@ pub async fn delete_account(current_password: String, csrf_token: String) -> Res
     let user = ctx.require_user()?;
     account_settings::delete_account(&ctx.state, &ctx.actor(), &user, &current_password).await?;
     sign_in::close(&mut ctx).await?;
-    leptos_axum::redirect(&format!("/?notice={}", Flash::AccountDeleted.param()));
+    leptos_axum::redirect(&with_notice(page::HOME, Flash::AccountDeleted));
     Ok(())
 }
 

@@ -5,6 +5,8 @@
 
 use serde::{Deserialize, Serialize};
 
+use crate::routes::{self, page};
+
 /// The signed-in user as the pages show them. Times are pre-formatted in UTC.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 pub struct CurrentUser {
@@ -178,67 +180,14 @@ impl SessionView {
     /// Where this page sends the visitor instead of rendering, if anywhere.
     pub fn redirect_for(&self, access: Access, here: &str) -> Option<String> {
         match (access, &self.user) {
-            (Access::SignedIn, None) => Some(login_path_with_next(here)),
+            (Access::SignedIn, None) => Some(routes::login_with_next(here)),
             (Access::SignedIn, Some(user))
                 if !user.email_verified && self.email_verification_required =>
             {
-                Some(VERIFY_EMAIL_PATH.to_owned())
+                Some(page::VERIFY_EMAIL.to_owned())
             }
-            (Access::GuestOnly, Some(_)) => Some(DASHBOARD_PATH.to_owned()),
+            (Access::GuestOnly, Some(_)) => Some(page::DASHBOARD.to_owned()),
             _ => None,
         }
-    }
-}
-
-/// Where logout sends the browser: the login page with the "logged out" notice.
-pub const LOGGED_OUT_PATH: &str = "/login?notice=logged_out";
-
-/// Where an account that must confirm its address waits.
-pub const VERIFY_EMAIL_PATH: &str = "/verify-email";
-
-/// Where a signup lands while its confirmation link is in the mail.
-pub const CHECK_EMAIL_PATH: &str = "/check-email";
-
-/// The "your devices" page.
-pub const SESSIONS_PATH: &str = "/settings/sessions";
-
-/// Where sudo mode asks for the password again.
-pub const CONFIRM_PASSWORD_PATH: &str = "/confirm-password";
-
-/// Where signed-in users land by default.
-pub const DASHBOARD_PATH: &str = "/dashboard";
-
-/// `/login?next=<here>`, with `here` percent-encoded.
-pub fn login_path_with_next(here: &str) -> String {
-    format!("/login?next={}", percent_encode_component(here))
-}
-
-/// Percent-encodes everything except RFC 3986 unreserved characters.
-pub fn percent_encode_component(value: &str) -> String {
-    let mut out = String::with_capacity(value.len() * 3);
-    for byte in value.bytes() {
-        if byte.is_ascii_alphanumeric() || matches!(byte, b'-' | b'.' | b'_' | b'~') {
-            out.push(byte as char);
-        } else {
-            out.push_str(&format!("%{byte:02X}"));
-        }
-    }
-    out
-}
-
-#[cfg(test)]
-mod tests {
-    use super::*;
-
-    #[test]
-    fn login_path_encodes_the_return_path() {
-        assert_eq!(
-            login_path_with_next("/dashboard"),
-            "/login?next=%2Fdashboard"
-        );
-        assert_eq!(
-            login_path_with_next("/a b?x=1&y=é"),
-            "/login?next=%2Fa%20b%3Fx%3D1%26y%3D%C3%A9"
-        );
     }
 }

@@ -20,6 +20,7 @@ mod operations;
 mod pages;
 mod password_reset;
 mod passwords;
+mod rate_limits;
 mod sessions;
 mod signup;
 mod verification;

@@ -468,7 +468,7 @@ impl Browser {
 
 /// Percent-encodes a query value.
 pub fn urlencode(value: &str) -> String {
-    gatehouse::auth::percent_encode_component(value)
+    gatehouse::routes::percent_encode_component(value)
 }
 
 /// The `csrf_token` hidden field's value in a page.

@@ -5,6 +5,7 @@ use leptos_router::hooks::use_location;
 
 use super::{action_error, CsrfField, FormAlert};
 use crate::auth::{api::Logout, SessionView};
+use crate::routes::page;
 
 /// The header shown on every page. Its links are plain anchors: the router
 /// still navigates them client-side, and `<A>` would cost a few reactive
@@ -13,22 +14,22 @@ use crate::auth::{api::Logout, SessionView};
 pub fn Nav(session: SessionView) -> impl IntoView {
     let links = match session.user {
         Some(user) => view! {
-            <a href="/dashboard" aria-current=current("/dashboard")>"Dashboard"</a>
-            <a href="/settings" aria-current=current("/settings")>"Settings"</a>
+            <a href=page::DASHBOARD aria-current=current(page::DASHBOARD)>"Dashboard"</a>
+            <a href=page::SETTINGS aria-current=current(page::SETTINGS)>"Settings"</a>
             <span class="signed-in-as" data-testid="nav-email">{user.email}</span>
             <LogoutForm csrf_token=session.csrf_token/>
         }
         .into_any(),
         None => view! {
-            <a href="/login" aria-current=current("/login")>"Log in"</a>
-            <a href="/signup" aria-current=current("/signup")>"Sign up"</a>
+            <a href=page::LOGIN aria-current=current(page::LOGIN)>"Log in"</a>
+            <a href=page::SIGNUP aria-current=current(page::SIGNUP)>"Sign up"</a>
         }
         .into_any(),
     };
     view! {
         <header class="site-header">
             <nav aria-label="Main">
-                <a href="/" class="brand">"Gatehouse"</a>
+                <a href=page::HOME class="brand">"Gatehouse"</a>
                 <span class="spacer"></span>
                 {links}
             </nav>

@@ -3,6 +3,7 @@
 use leptos::prelude::*;
 use leptos_router::hooks::use_query_map;
 
+use crate::routes::page;
 use crate::{
     app::components::Page,
     auth::{api::get_activity, Access, ActivityPage, SessionView},
@@ -24,7 +25,7 @@ pub fn ActivityPage() -> impl IntoView {
             <div class="card wide">
                 <h1>"Security activity"</h1>
                 <p class="hint">"Sign-ins and changes to your account, newest first. Anything you do not recognise? "
-                    <a href="/settings">"Change your password"</a>"."</p>
+                    <a href=page::SETTINGS>"Change your password"</a>"."</p>
                 <Suspense fallback=|| view! { <p aria-busy="true">"Loading…"</p> }>
                     {move || Suspend::new(async move {
                         match activity.await {
@@ -40,10 +41,10 @@ pub fn ActivityPage() -> impl IntoView {
 
 #[component]
 fn ActivityList(page: ActivityPage) -> impl IntoView {
-    let newer = (page.page > 0).then(|| format!("/settings/activity?page={}", page.page - 1));
+    let newer = (page.page > 0).then(|| format!("{}?page={}", page::ACTIVITY, page.page - 1));
     let older = page
         .has_more
-        .then(|| format!("/settings/activity?page={}", page.page + 1));
+        .then(|| format!("{}?page={}", page::ACTIVITY, page.page + 1));
     let empty = page.items.is_empty();
     view! {
         <ol class="activity" data-testid="activity">

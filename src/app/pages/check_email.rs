@@ -3,6 +3,7 @@
 
 use leptos::prelude::*;
 
+use crate::routes::page;
 use crate::{
     app::components::Page,
     auth::{Access, SessionView},
@@ -19,8 +20,8 @@ pub fn CheckEmailPage() -> impl IntoView {
                     "address and finish creating your account; the link works for a day."
                 </p>
                 <p class="aside">
-                    "Nothing arrived? Check the spam folder, or "<a href="/signup">"sign up again"</a>
-                    ". Already confirmed? "<a href="/login">"Log in"</a>"."
+                    "Nothing arrived? Check the spam folder, or "<a href=page::SIGNUP>"sign up again"</a>
+                    ". Already confirmed? "<a href=page::LOGIN>"Log in"</a>"."
                 </p>
             </div>
         }/>

@@ -5,6 +5,7 @@
 use leptos::prelude::*;
 use leptos_router::hooks::use_query_map;
 
+use crate::routes::page;
 use crate::{
     app::components::{action_error, CsrfField, FieldMessage, FormAlert, Page, SubmitButton},
     auth::{api::ConfirmPassword, Access, SessionView},
@@ -18,7 +19,7 @@ pub fn ConfirmPasswordPage() -> impl IntoView {
     view! {
         <Page title="Confirm your password" access=Access::SignedIn render=move |session: SessionView| {
             let next = query.read_untracked().get("next").unwrap_or_default();
-            let cancel = local_path(&next).unwrap_or("/settings").to_owned();
+            let cancel = local_path(&next).unwrap_or(page::SETTINGS).to_owned();
             let error = action_error(confirm);
             let message = Signal::derive(move || error.get().and_then(|e| e.field(Field::CurrentPassword)));
             let email = session.user.map(|u| u.email).unwrap_or_default();

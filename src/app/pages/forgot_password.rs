@@ -3,6 +3,7 @@
 
 use leptos::prelude::*;
 
+use crate::routes::page;
 use crate::{
     app::components::{action_error, CsrfField, FieldMessage, FormAlert, Page, SubmitButton},
     auth::{api::RequestPasswordReset, Access, SessionView},
@@ -31,7 +32,7 @@ pub fn ForgotPasswordPage() -> impl IntoView {
                         <FormAlert error/>
                         <SubmitButton label="Send reset link" busy_label="Sending…" pending=request.pending()/>
                     </ActionForm>
-                    <p class="aside">"Remembered it? "<a href="/login">"Log in"</a></p>
+                    <p class="aside">"Remembered it? "<a href=page::LOGIN>"Log in"</a></p>
                 </div>
             }
         }/>

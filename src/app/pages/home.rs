@@ -2,6 +2,7 @@
 
 use leptos::prelude::*;
 
+use crate::routes::page;
 use crate::{
     app::components::Page,
     auth::{Access, SessionView},
@@ -12,12 +13,12 @@ pub fn HomePage() -> impl IntoView {
     view! {
         <Page title="Welcome" access=Access::Anyone render=|session: SessionView| {
             let actions = if session.user.is_some() {
-                view! { <a href="/dashboard" class="button primary">"Go to your dashboard"</a> }
+                view! { <a href=page::DASHBOARD class="button primary">"Go to your dashboard"</a> }
                     .into_any()
             } else {
                 view! {
-                    <a href="/signup" class="button primary">"Create an account"</a>
-                    <a href="/login" class="button">"Log in"</a>
+                    <a href=page::SIGNUP class="button primary">"Create an account"</a>
+                    <a href=page::LOGIN class="button">"Log in"</a>
                 }
                     .into_any()
             };

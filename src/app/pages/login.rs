@@ -3,6 +3,7 @@
 use leptos::prelude::*;
 use leptos_router::hooks::use_query_map;
 
+use crate::routes::page;
 use crate::{
     app::components::{action_error, CsrfField, FormAlert, Page, SubmitButton},
     auth::{api::Login, Access, SessionView},
@@ -31,7 +32,7 @@ pub fn LoginPage() -> impl IntoView {
                         <div class="field">
                             <div class="label-row">
                                 <label for="password">"Password"</label>
-                                <a href="/forgot-password">"Forgot password?"</a>
+                                <a href=page::FORGOT_PASSWORD>"Forgot password?"</a>
                             </div>
                             <input id="password" name="password" type="password" autocomplete="current-password" required/>
                         </div>
@@ -43,7 +44,7 @@ pub fn LoginPage() -> impl IntoView {
                         <FormAlert error/>
                         <SubmitButton label="Log in" busy_label="Logging in…" pending=login.pending()/>
                     </ActionForm>
-                    <p class="aside">"New here? " <a href="/signup">"Create an account"</a></p>
+                    <p class="aside">"New here? " <a href=page::SIGNUP>"Create an account"</a></p>
                 </div>
             }
         }/>

@@ -1,5 +1,6 @@
 //! The page for unknown paths (status 404).
 
+use crate::routes::page;
 use leptos::prelude::*;
 use leptos_meta::Title;
 
@@ -13,14 +14,14 @@ pub fn NotFound() -> impl IntoView {
         <Title text="Page not found"/>
         <header class="site-header">
             <nav aria-label="Main">
-                <a href="/" class="brand">"Gatehouse"</a>
+                <a href=page::HOME class="brand">"Gatehouse"</a>
             </nav>
         </header>
         <main class="page">
             <div class="card">
                 <h1>"Page not found"</h1>
                 <p>"There is nothing at this address."</p>
-                <a href="/">"Go to the home page"</a>
+                <a href=page::HOME>"Go to the home page"</a>
             </div>
         </main>
     }

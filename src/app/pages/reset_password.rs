@@ -3,6 +3,7 @@
 
 use leptos::prelude::*;
 
+use crate::routes::page;
 use crate::{
     app::components::{
         action_error, on_server_answer, CsrfField, FieldState, FormAlert, NewPasswordInputs, Page,
@@ -21,7 +22,7 @@ pub fn ResetPasswordPage() -> impl IntoView {
                     <div class="card">
                         <h1>"Reset your password"</h1>
                         <p>"This link is invalid, has expired or was already used."</p>
-                        <p><a href="/forgot-password">"Request a new link"</a></p>
+                        <p><a href=page::FORGOT_PASSWORD>"Request a new link"</a></p>
                     </div>
                 }
                     .into_any();

@@ -3,6 +3,7 @@
 
 use leptos::prelude::*;
 
+use crate::routes::page;
 use crate::{
     app::components::{
         action_error, on_server_answer, CsrfField, FieldMessage, FieldState, FormAlert,
@@ -25,8 +26,8 @@ pub fn SettingsPage() -> impl IntoView {
             session.user.clone().map(|user| view! {
                 <div class="stack">
                     <h1>"Settings"</h1>
-                    <p><a href="/settings/sessions">"Your devices"</a>": where you are signed in; sign out the ones you do not use."</p>
-                    <p><a href="/settings/activity">"Security activity"</a>": recent sign-ins and changes to your account."</p>
+                    <p><a href=page::SESSIONS>"Your devices"</a>": where you are signed in; sign out the ones you do not use."</p>
+                    <p><a href=page::ACTIVITY>"Security activity"</a>": recent sign-ins and changes to your account."</p>
                     <PasswordSection action=change_password session=session.clone() user=user.clone()/>
                     <EmailSection action=change_email session=session.clone() user=user.clone()/>
                     <DeleteSection action=delete_account session=session.clone()/>

@@ -3,6 +3,7 @@
 
 use leptos::prelude::*;
 
+use crate::routes::page;
 use crate::{
     app::components::{
         action_error, field_message, on_server_answer, BreachCheck, CsrfField, FieldState,
@@ -67,7 +68,7 @@ fn SignupForm(action: ServerAction<Signup>, session: SessionView) -> impl IntoVi
                 <FormAlert error=server_error/>
                 <SubmitButton label="Create account" busy_label="Creating account…" pending=action.pending()/>
             </ActionForm>
-            <p class="aside">"Already have an account? " <a href="/login">"Log in"</a></p>
+            <p class="aside">"Already have an account? " <a href=page::LOGIN>"Log in"</a></p>
         </div>
     }
 }

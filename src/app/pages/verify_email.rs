@@ -3,6 +3,7 @@
 
 use leptos::prelude::*;
 
+use crate::routes::page;
 use crate::{
     app::components::{action_error, CsrfField, FormAlert, Page, SubmitButton},
     auth::{api::ResendVerification, Access, SessionView},
@@ -26,12 +27,12 @@ pub fn VerifyEmailPage() -> impl IntoView {
                     .into_any(),
                 Some(_) => view! {
                     <h1>"Your email address is confirmed"</h1>
-                    <p><a href="/dashboard">"Go to your dashboard"</a></p>
+                    <p><a href=page::DASHBOARD>"Go to your dashboard"</a></p>
                 }
                     .into_any(),
                 None => view! {
                     <h1>"Confirm your email address"</h1>
-                    <p><a href="/login">"Log in"</a>" to see your account or to get a new link."</p>
+                    <p><a href=page::LOGIN>"Log in"</a>" to see your account or to get a new link."</p>
                 }
                     .into_any(),
             };

@@ -1,5 +1,6 @@
 //! Builds the [`SessionView`] every page renders from.
 
+use crate::routes::page;
 use crate::server::{
     account::password_reset,
     account::request::{internal, RequestCtx},
@@ -36,7 +37,7 @@ pub async fn for_page(ctx: &RequestCtx, access: Access) -> Result<SessionView, A
         reset_pending: access == Access::Anyone
             && password_reset::is_pending(&ctx.state, session).await,
     };
-    if view.redirect_for(access, "/").is_none() {
+    if view.redirect_for(access, page::HOME).is_none() {
         view.flash = flash::take(session)
             .await
             .map_err(|e| internal("reading notices", e))?;

@@ -20,8 +20,8 @@ use crate::server::{
     users::User,
 };
 use crate::{
-    auth::{percent_encode_component, CONFIRM_PASSWORD_PATH},
     error::AppError,
+    routes::{page, with_next, with_notice},
 };
 
 /// Session key of the action waiting for the password.
@@ -40,7 +40,7 @@ pub enum Sensitive {
 impl Sensitive {
     /// The page the action was started from, where the user returns.
     fn origin_page(&self) -> &'static str {
-        crate::auth::SESSIONS_PATH
+        page::SESSIONS
     }
 }
 
@@ -120,10 +120,7 @@ pub async fn run_or_defer(
         .insert(PENDING_KEY, pending)
         .await
         .map_err(|e| internal("keeping the action for later", e))?;
-    Ok(format!(
-        "{CONFIRM_PASSWORD_PATH}?next={}",
-        percent_encode_component(next)
-    ))
+    Ok(with_next(page::CONFIRM_PASSWORD, next))
 }
 
 /// Drops any action waiting for a password (at sign-in: it belonged to
@@ -171,9 +168,5 @@ async fn perform(ctx: &RequestCtx, user: &User, action: &Sensitive) -> Result<St
         Sensitive::SignOutDevice { handle } => devices::sign_out(ctx, user, handle).await?,
         Sensitive::SignOutOtherDevices => devices::sign_out_others(ctx, user).await?,
     };
-    Ok(format!(
-        "{}?notice={}",
-        action.origin_page(),
-        notice.param()
-    ))
+    Ok(with_notice(action.origin_page(), notice))
 }

@@ -11,6 +11,7 @@ use axum::{
 };
 
 use crate::auth::Flash;
+use crate::routes::{endpoint, link, page, with_notice};
 use crate::server::{
     account::auth_backend::AuthSession, account::changes as account_settings,
     account::password_reset, account::verification as email_verification, audit::Actor,
@@ -18,7 +19,7 @@ use crate::server::{
 };
 
 /// The reset form's path; its responses never send a `Referer` onwards.
-const RESET_PATH: &str = "/reset-password";
+const RESET_PATH: &str = page::RESET_PASSWORD;
 
 pub async fn token_links(
     State(state): State<AppState>,
@@ -26,7 +27,7 @@ pub async fn token_links(
     next: Next,
 ) -> Response {
     let path = request.uri().path().to_owned();
-    if request.method() == Method::POST && path == "/api/reset_password" {
+    if request.method() == Method::POST && path == endpoint::path::<endpoint::ResetPassword>() {
         restore_referer(&state, &mut request);
         return next.run(request).await;
     }
@@ -48,9 +49,9 @@ pub async fn token_links(
         Some(&auth.session),
     );
     match path.as_str() {
-        "/verify-email" => verify_email(&state, &actor, &auth, &token).await,
+        page::VERIFY_EMAIL => verify_email(&state, &actor, &auth, &token).await,
         RESET_PATH => reset_link(&state, &auth, &token).await,
-        "/confirm-email" => confirm_email(&state, &actor, &auth, &token).await,
+        link::CONFIRM_EMAIL => confirm_email(&state, &actor, &auth, &token).await,
         _ => next.run(request).await,
     }
 }
@@ -69,11 +70,6 @@ fn redirect(to: String) -> Response {
     response
 }
 
-fn with_notice(path: &str, flash: Flash) -> String {
-    let joiner = if path.contains('?') { '&' } else { '?' };
-    format!("{path}{joiner}notice={}", flash.param())
-}
-
 fn no_referrer(response: &mut Response) {
     response.headers_mut().insert(
         header::REFERRER_POLICY,
@@ -90,13 +86,13 @@ async fn verify_email(
     let signed_in = auth.user.as_ref().map(|u| u.id);
     match email_verification::confirm(state, actor, token).await {
         Ok(Some(user)) if signed_in == Some(user.id) => {
-            redirect(with_notice("/dashboard", Flash::EmailVerified))
+            redirect(with_notice(page::DASHBOARD, Flash::EmailVerified))
         }
-        Ok(Some(_)) => redirect(with_notice("/login", Flash::EmailVerified)),
-        Ok(None) => redirect(with_notice("/verify-email", Flash::LinkInvalid)),
+        Ok(Some(_)) => redirect(with_notice(page::LOGIN, Flash::EmailVerified)),
+        Ok(None) => redirect(with_notice(page::VERIFY_EMAIL, Flash::LinkInvalid)),
         Err(e) => {
             tracing::error!(error = %e, "could not confirm an email address");
-            redirect(with_notice("/verify-email", Flash::LinkInvalid))
+            redirect(with_notice(page::VERIFY_EMAIL, Flash::LinkInvalid))
         }
     }
 }
@@ -104,7 +100,7 @@ async fn verify_email(
 async fn reset_link(state: &AppState, auth: &AuthSession, token: &str) -> Response {
     let target = match password_reset::accept_link(state, &auth.session, token).await {
         Ok(true) => RESET_PATH.to_owned(),
-        _ => with_notice("/forgot-password", Flash::LinkInvalid),
+        _ => with_notice(page::FORGOT_PASSWORD, Flash::LinkInvalid),
     };
     let mut response = redirect(target);
     no_referrer(&mut response);
@@ -118,7 +114,11 @@ async fn confirm_email(
     token: &str,
 ) -> Response {
     let signed_in = auth.user.is_some();
-    let home = if signed_in { "/settings" } else { "/login" };
+    let home = if signed_in {
+        page::SETTINGS
+    } else {
+        page::LOGIN
+    };
     match account_settings::confirm_email_change(state, actor, token).await {
         Ok(Some(_)) => redirect(with_notice(home, Flash::EmailChanged)),
         Ok(None) => redirect(with_notice(home, Flash::LinkInvalid)),

@@ -18,6 +18,7 @@ use leptos_axum::{
 use tower_http::{limit::RequestBodyLimitLayer, services::ServeDir};
 
 use crate::app::{shell, App};
+use crate::routes::link;
 use crate::server::{
     http::api_status,
     http::links,
@@ -68,7 +69,7 @@ pub fn router(state: AppState) -> Router {
         .with_state(state.clone());
     let pkg_dir = format!("{}/{}", options.site_root, options.site_pkg_dir);
     Router::new()
-        .route("/healthz", get(healthz))
+        .route(link::HEALTHZ, get(healthz))
         .nest_service(
             &format!("/{}", options.site_pkg_dir),
             ServeDir::new(pkg_dir)
@@ -96,5 +97,21 @@ async fn healthz(State(state): State<AppState>) -> impl IntoResponse {
         (StatusCode::OK, "ok\n")
     } else {
         (StatusCode::SERVICE_UNAVAILABLE, "database unavailable\n")
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::routes::page;
+
+    #[test]
+    fn the_route_table_names_every_page_the_app_routes() {
+        let mut routed: Vec<String> = route_list().iter().map(|r| r.path().to_owned()).collect();
+        routed.sort();
+        routed.dedup();
+        let mut table: Vec<String> = page::ALL.iter().map(|p| p.to_string()).collect();
+        table.sort();
+        assert_eq!(routed, table);
     }
 }

@@ -1,7 +1,7 @@
 //! Validation of the `next` parameter: after login the user may only be sent
 //! to a path on this site, never to another host.
 
-use crate::auth::DASHBOARD_PATH;
+use crate::routes::page;
 
 /// The longest `next` value considered.
 const MAX_NEXT_LEN: usize = 2048;
@@ -9,7 +9,7 @@ const MAX_NEXT_LEN: usize = 2048;
 /// `next` if it is a same-site relative path, else the dashboard.
 pub fn safe_next(next: Option<&str>) -> String {
     next.and_then(same_site_path)
-        .unwrap_or_else(|| DASHBOARD_PATH.to_owned())
+        .unwrap_or_else(|| page::DASHBOARD.to_owned())
 }
 
 fn same_site_path(raw: &str) -> Option<String> {

@@ -14,6 +14,9 @@ use std::{
 
 use governor::{clock::Clock as _, DefaultKeyedRateLimiter, Quota, RateLimiter};
 
+use crate::routes::endpoint::{
+    path, CheckPassword, Login, RequestPasswordReset, ResendVerification, Signup,
+};
 use crate::server::config::settings::Settings;
 
 /// The bucket for page views that start a session (a browser starts one and
@@ -38,23 +41,23 @@ impl RateLimits {
         };
         let limiters = HashMap::from([
             (
-                "/api/login",
+                path::<Login>(),
                 per_minute(settings.rate_limit_login_per_minute),
             ),
             (
-                "/api/signup",
+                path::<Signup>(),
                 per_minute(settings.rate_limit_signup_per_minute),
             ),
             (
-                "/api/request_password_reset",
+                path::<RequestPasswordReset>(),
                 per_minute(settings.rate_limit_password_reset_per_minute),
             ),
             (
-                "/api/resend_verification",
+                path::<ResendVerification>(),
                 per_minute(settings.rate_limit_resend_verification_per_minute),
             ),
             (
-                "/api/check_password",
+                path::<CheckPassword>(),
                 per_minute(settings.rate_limit_password_check_per_minute),
             ),
             (
@@ -143,13 +146,13 @@ mod tests {
         };
         let limits = RateLimits::new(&settings);
         assert!(limits
-            .check("/api/login", "2001:db8::1".parse().unwrap())
+            .check(path::<Login>(), "2001:db8::1".parse().unwrap())
             .is_ok());
         assert!(limits
-            .check("/api/login", "2001:db8::2".parse().unwrap())
+            .check(path::<Login>(), "2001:db8::2".parse().unwrap())
             .is_err());
         assert!(limits
-            .check("/api/login", "2001:db8:0:1::1".parse().unwrap())
+            .check(path::<Login>(), "2001:db8:0:1::1".parse().unwrap())
             .is_ok());
     }
 }
