@@ -14,7 +14,7 @@ pub async fn get_session(access: Access) -> Result<SessionView, AppError> {
     use crate::server::{account::request::RequestCtx, account::session_view};
 
     let ctx = RequestCtx::current().await?;
-    session_view::for_page(&ctx, access).await
+    Ok(session_view::for_page(&ctx, access).await?)
 }
 
 /// Creates an account and signs it in; lands on the dashboard.
@@ -143,8 +143,7 @@ pub async fn reset_password(
     use super::Flash;
     use crate::routes::{page, with_notice};
     use crate::server::{
-        account::password_reset::{self, ResetError},
-        account::request::RequestCtx,
+        account::password_reset, account::request::RequestCtx, error::ServerError,
     };
 
     let ctx = RequestCtx::current().await?;
@@ -159,10 +158,10 @@ pub async fn reset_password(
     .await
     {
         Ok(_) => leptos_axum::redirect(&with_notice(page::LOGIN, Flash::PasswordReset)),
-        Err(ResetError::LinkInvalid) => {
+        Err(ServerError::LinkInvalid) => {
             leptos_axum::redirect(&with_notice(page::FORGOT_PASSWORD, Flash::LinkInvalid))
         }
-        Err(ResetError::Rejected(error)) => return Err(error),
+        Err(error) => return Err(error.into()),
     }
     Ok(())
 }
@@ -250,16 +249,13 @@ pub async fn delete_account(current_password: String, csrf_token: String) -> Res
 /// A page of the signed-in user's own security events.
 #[server(prefix = "/api", endpoint = "activity")]
 pub async fn get_activity(page: u32) -> Result<super::ActivityPage, AppError> {
-    use crate::server::{
-        account::request::{internal, RequestCtx},
-        audit::activity,
-    };
+    use crate::server::{account::request::RequestCtx, audit::activity, error::ServerError};
 
     let ctx = RequestCtx::current().await?;
     let user = ctx.require_user()?;
-    activity::page(&ctx.state, user.id, page.min(10_000))
+    Ok(activity::page(&ctx.state, user.id, page.min(10_000))
         .await
-        .map_err(|e| internal("reading the security log", e))
+        .map_err(ServerError::from)?)
 }
 
 /// Whether a candidate password appears in the breached-password list. The
@@ -283,7 +279,7 @@ pub async fn list_sessions() -> Result<Vec<super::DeviceItem>, AppError> {
 
     let ctx = RequestCtx::current().await?;
     let user = ctx.require_user()?;
-    devices::list(&ctx, &user).await
+    Ok(devices::list(&ctx, &user).await?)
 }
 
 /// Signs out one other session (`handle` from the sessions list). Needs

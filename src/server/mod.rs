@@ -7,6 +7,7 @@ pub mod account;
 pub mod audit;
 pub mod config;
 pub mod credentials;
+pub mod error;
 pub mod http;
 pub mod mail;
 pub mod platform;

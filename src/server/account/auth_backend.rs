@@ -1,29 +1,14 @@
 //! The axum-login backend: how a session's user id becomes a [`User`].
+//!
+//! Only that: a login checks the password in [`crate::server::account::check_login`]
+//! (throttle, constant work for unknown addresses) and then calls axum-login's
+//! `login`, so this backend takes no credentials at all.
+
+use std::convert::Infallible;
 
 use axum_login::AuthnBackend;
 
-use crate::server::{
-    account as accounts,
-    account::{AccountError, LoginOutcome},
-    state::AppState,
-    users::User,
-};
-
-/// What a login form submits. `Debug` hides the password.
-#[derive(Clone)]
-pub struct Credentials {
-    pub email: String,
-    pub password: String,
-}
-
-impl std::fmt::Debug for Credentials {
-    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        f.debug_struct("Credentials")
-            .field("email", &self.email)
-            .field("password", &"[redacted]")
-            .finish()
-    }
-}
+use crate::server::{error::ServerError, state::AppState, users::User};
 
 /// Looks users up through the state's cached [`crate::server::users::Users`].
 #[derive(Clone)]
@@ -39,20 +24,15 @@ impl Backend {
 
 impl AuthnBackend for Backend {
     type User = User;
-    type Credentials = Credentials;
-    type Error = AccountError;
+    type Credentials = Infallible;
+    type Error = ServerError;
 
-    async fn authenticate(&self, creds: Credentials) -> Result<Option<User>, AccountError> {
-        Ok(
-            match accounts::check_login(&self.state, &creds.email, &creds.password).await? {
-                LoginOutcome::Accepted(user) => Some(user),
-                LoginOutcome::Refused { .. } | LoginOutcome::Throttled { .. } => None,
-            },
-        )
+    async fn authenticate(&self, creds: Infallible) -> Result<Option<User>, ServerError> {
+        match creds {}
     }
 
-    async fn get_user(&self, user_id: &i64) -> Result<Option<User>, AccountError> {
-        Ok(self.state.users.by_id(*user_id).await?)
+    async fn get_user(&self, user_id: &i64) -> Result<Option<User>, ServerError> {
+        self.state.users.by_id(*user_id).await
     }
 }
 

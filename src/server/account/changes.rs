@@ -4,48 +4,39 @@
 use crate::server::{
     account as accounts,
     account::password_reset::check_new_password,
-    account::AccountError,
     audit::{self, Actor, EventKind},
     credentials::tokens::{self, TokenKind},
+    error::{ServerError, ServerResult},
     mail::Mail,
     platform::db,
     protection::login_throttle::{self, Gate},
     session::store::{AuthMeta, EndReason},
     state::AppState,
-    users::{User, UserError, Users},
+    users::{User, Users},
 };
 use crate::{
     auth::validation::{canonical_email, check_email, nfkc},
     error::{AppError, Field, FieldErrors},
+    routes::link,
 };
 
 /// Fails unless `password` is the user's current password. Guesses count
 /// against the account's login throttle, so a stolen session cannot be used
 /// to try passwords faster than the login form allows.
-pub async fn require_password(
-    state: &AppState,
-    user: &User,
-    password: &str,
-) -> Result<(), AppError> {
-    let db_error = |e: sqlx::Error| AppError::from(AccountError::from(e));
-    let gate = login_throttle::admit(state, &user.email)
-        .await
-        .map_err(db_error)?;
+pub async fn require_password(state: &AppState, user: &User, password: &str) -> ServerResult<()> {
+    let gate = login_throttle::admit(state, &user.email).await?;
     if gate != Gate::Open {
-        return Err(gate.refusal());
+        return Err(gate.refusal().into());
     }
     let verification = state
         .passwords
         .verify(password.to_owned(), Some(user.password_hash.clone()))
-        .await
-        .map_err(|e| AppError::from(AccountError::from(e)))?;
+        .await?;
     if verification.matches {
-        login_throttle::clear(state, &user.email)
-            .await
-            .map_err(db_error)
+        Ok(login_throttle::clear(state, &user.email).await?)
     } else {
         tracing::info!(event = "reauthentication_failed", user_id = user.id);
-        Err(AccountError::WrongPassword.into())
+        Err(ServerError::wrong_password())
     }
 }
 
@@ -59,15 +50,11 @@ pub async fn change_password(
     new_password: &str,
     confirmation: &str,
     keep: Option<&AuthMeta>,
-) -> Result<User, AppError> {
+) -> ServerResult<User> {
     require_password(state, user, current).await?;
     let password = nfkc(new_password);
     check_new_password(state, &password, &nfkc(confirmation), &user.email)?;
-    let hash = state
-        .passwords
-        .hash(password)
-        .await
-        .map_err(|e| AppError::from(AccountError::from(e)))?;
+    let hash = state.passwords.hash(password).await?;
     accounts::change(state, user.id, async |tx| {
         Users::set_password(tx, user.id, &hash).await?;
         // A new password is what someone does on noticing a stranger in
@@ -82,7 +69,7 @@ pub async fn change_password(
             .mailer
             .queue_in(tx, &Mail::PasswordChanged, &user.email)
             .await?;
-        Ok::<_, AccountError>(())
+        Ok::<_, ServerError>(())
     })
     .await?;
     end_other_sessions(state, user.id, keep).await;
@@ -107,13 +94,12 @@ async fn end_other_sessions(state: &AppState, user_id: i64, keep: Option<&AuthMe
     }
 }
 
-async fn fresh(state: &AppState, user_id: i64) -> Result<User, AppError> {
+async fn fresh(state: &AppState, user_id: i64) -> ServerResult<User> {
     state
         .users
         .by_id(user_id)
-        .await
-        .map_err(|e| AppError::from(AccountError::from(e)))?
-        .ok_or(AppError::Unauthorized)
+        .await?
+        .ok_or(AppError::Unauthorized.into())
 }
 
 /// Starts an email change: a confirmation link to the new address (which
@@ -126,7 +112,7 @@ pub async fn request_email_change(
     user: &User,
     current: &str,
     new_email: &str,
-) -> Result<(), AppError> {
+) -> ServerResult<()> {
     require_password(state, user, current).await?;
     let new_email = canonical_email(new_email);
     let mut errors = FieldErrors::default();
@@ -136,7 +122,7 @@ pub async fn request_email_change(
         errors.add(Field::NewEmail, "That is already your address.");
     }
     errors.into_result()?;
-    let result: Result<(), AccountError> = async {
+    let result: ServerResult<()> = async {
         let now = state.clock.unix();
         let mut tx = db::write_tx(&state.pool).await?;
         if Users::by_email_in(&mut tx, &new_email).await?.is_some() {
@@ -156,7 +142,9 @@ pub async fn request_email_change(
                 ttl_secs,
             )
             .await?;
-            let link = state.mailer.link(&format!("/confirm-email?token={token}"));
+            let link = state
+                .mailer
+                .link(&format!("{}?token={token}", link::CONFIRM_EMAIL));
             let mail = Mail::ConfirmNewEmail {
                 link,
                 new_email: new_email.clone(),
@@ -191,7 +179,7 @@ pub async fn confirm_email_change(
     state: &AppState,
     actor: &Actor,
     token: &str,
-) -> Result<Option<User>, AccountError> {
+) -> ServerResult<Option<User>> {
     let now = state.clock.unix();
     let mut tx = db::write_tx(&state.pool).await?;
     let Some(redeemed) =
@@ -205,11 +193,11 @@ pub async fn confirm_email_change(
     state.users.invalidate(redeemed.user_id);
     match Users::set_email(&mut tx, redeemed.user_id, &new_email, now).await {
         Ok(()) => {}
-        Err(UserError::EmailTaken) => {
+        Err(ServerError::EmailTaken) => {
             tx.commit().await?; // the token stays used
             return Ok(None);
         }
-        Err(e) => return Err(e.into()),
+        Err(e) => return Err(e),
     }
     // Reset links already mailed to the old address must not outlive it.
     tokens::revoke(&mut tx, redeemed.user_id, &[TokenKind::ResetPassword]).await?;
@@ -234,7 +222,7 @@ pub async fn delete_account(
     actor: &Actor,
     user: &User,
     current: &str,
-) -> Result<(), AppError> {
+) -> ServerResult<()> {
     require_password(state, user, current).await?;
     accounts::change(state, user.id, async |tx| {
         state
@@ -242,7 +230,7 @@ pub async fn delete_account(
             .queue_in(tx, &Mail::AccountDeleted, &user.email)
             .await?;
         Users::delete(tx, user.id).await?;
-        Ok::<_, AccountError>(())
+        Ok::<_, ServerError>(())
     })
     .await?;
     // The session rows went with the user; their cached copies must go too.

@@ -1,10 +1,11 @@
 //! The "your devices" page: a user's signed-in sessions, and ending them.
 
 use crate::server::{
-    account::request::{internal, RequestCtx},
+    account::request::RequestCtx,
     audit::activity::relative,
     audit::user_agent,
     audit::{self, EventKind},
+    error::{ServerError, ServerResult},
     platform::clock::format_utc,
     session::store::{handle_of, EndReason},
     users::User,
@@ -15,13 +16,13 @@ use crate::{
 };
 
 /// The user's signed-in sessions, newest first, this one marked.
-pub async fn list(ctx: &RequestCtx, user: &User) -> Result<Vec<DeviceItem>, AppError> {
+pub async fn list(ctx: &RequestCtx, user: &User) -> ServerResult<Vec<DeviceItem>> {
     let sessions = ctx
         .state
         .sessions
         .list_for_user(user.id)
         .await
-        .map_err(|e| internal("listing sessions", e))?;
+        .map_err(|e| ServerError::internal("listing sessions", e))?;
     let current = current_handle(ctx).await?;
     let now = ctx.state.clock.unix();
     Ok(sessions
@@ -45,22 +46,22 @@ pub async fn list(ctx: &RequestCtx, user: &User) -> Result<Vec<DeviceItem>, AppE
 }
 
 /// The device handle of this session.
-async fn current_handle(ctx: &RequestCtx) -> Result<Option<String>, AppError> {
+async fn current_handle(ctx: &RequestCtx) -> ServerResult<Option<String>> {
     Ok(ctx.sign_in().await?.as_ref().map(handle_of))
 }
 
 /// Ends one other session of the user. This session cannot end itself here
 /// (that is what "Log out" is for).
-pub async fn sign_out(ctx: &RequestCtx, user: &User, handle: &str) -> Result<Flash, AppError> {
+pub async fn sign_out(ctx: &RequestCtx, user: &User, handle: &str) -> ServerResult<Flash> {
     if current_handle(ctx).await?.as_deref() == Some(handle) {
-        return Err(AppError::BadRequest);
+        return Err(AppError::BadRequest.into());
     }
     let ended = ctx
         .state
         .sessions
         .end_session(user.id, handle, EndReason::Revoked)
         .await
-        .map_err(|e| internal("ending a session", e))?;
+        .map_err(|e| ServerError::internal("ending a session", e))?;
     if ended {
         audit::record(
             &ctx.state,
@@ -75,13 +76,13 @@ pub async fn sign_out(ctx: &RequestCtx, user: &User, handle: &str) -> Result<Fla
 }
 
 /// Ends every session of the user except this one.
-pub async fn sign_out_others(ctx: &RequestCtx, user: &User) -> Result<Flash, AppError> {
+pub async fn sign_out_others(ctx: &RequestCtx, user: &User) -> ServerResult<Flash> {
     let ended = ctx
         .state
         .sessions
         .end_user_sessions(user.id, ctx.sign_in().await?.as_ref(), EndReason::Revoked)
         .await
-        .map_err(|e| internal("ending sessions", e))?;
+        .map_err(|e| ServerError::internal("ending sessions", e))?;
     let detail = format!("{ended} sessions");
     audit::record(
         &ctx.state,

@@ -16,17 +16,17 @@ use sqlx::SqliteConnection;
 use crate::server::{
     config::settings::EmailVerification,
     credentials::breached_passwords,
-    credentials::passwords::HashError,
     credentials::tokens::{self, TokenKind},
+    error::{ServerError, ServerResult},
     mail::Mail,
     platform::db,
     protection::login_throttle::{self, Gate},
     state::AppState,
-    users::{User, UserError, Users},
+    users::{User, Users},
 };
 use crate::{
     auth::validation::{canonical_email, NormalizedSignup, MAX_EMAIL_CHARS, MAX_PASSWORD_CHARS},
-    error::{AppError, Field, FieldErrors},
+    error::Field,
 };
 
 /// Runs `work` in one write transaction, committed if it succeeds, for a
@@ -52,53 +52,6 @@ pub async fn change<T, E: From<sqlx::Error>>(
     Ok(value)
 }
 
-/// Why an account operation failed.
-#[derive(Debug, thiserror::Error)]
-pub enum AccountError {
-    #[error("an account with this email already exists")]
-    EmailTaken,
-    #[error("the password is on the breached-password list")]
-    BreachedPassword,
-    #[error(transparent)]
-    Users(UserError),
-    #[error(transparent)]
-    Hashing(#[from] HashError),
-    #[error("database error: {0}")]
-    Database(#[from] sqlx::Error),
-    #[error("the current password did not match")]
-    WrongPassword,
-}
-
-impl From<UserError> for AccountError {
-    fn from(e: UserError) -> AccountError {
-        match e {
-            UserError::EmailTaken => AccountError::EmailTaken,
-            other => AccountError::Users(other),
-        }
-    }
-}
-
-impl From<AccountError> for AppError {
-    fn from(e: AccountError) -> AppError {
-        let mut fields = FieldErrors::default();
-        match e {
-            AccountError::EmailTaken => fields.add(
-                Field::Email,
-                "An account with this email already exists. Log in instead?",
-            ),
-            AccountError::BreachedPassword => fields.add(Field::Password, BREACHED_MESSAGE),
-            AccountError::WrongPassword => {
-                fields.add(Field::CurrentPassword, "That is not your current password.")
-            }
-            other => {
-                tracing::error!(error = %other, "account operation failed");
-                return AppError::Internal;
-            }
-        }
-        AppError::Invalid(fields)
-    }
-}
-
 pub use crate::server::credentials::breached_passwords::BREACHED_MESSAGE;
 
 /// What a signup did.
@@ -116,12 +69,9 @@ pub enum Registered {
 /// exactly the same treatment from the outside (one bcrypt hash, one queued
 /// message, no session change); its owner is mailed a notice instead of a
 /// link. With verification optional it is an `EmailTaken` error.
-pub async fn register(
-    state: &AppState,
-    input: NormalizedSignup,
-) -> Result<Registered, AccountError> {
+pub async fn register(state: &AppState, input: NormalizedSignup) -> ServerResult<Registered> {
     if breached_passwords::is_breached(&input.password) {
-        return Err(AccountError::BreachedPassword);
+        return Err(ServerError::field(Field::Password, BREACHED_MESSAGE));
     }
     let hash = state.passwords.hash(input.password).await?;
     let now = state.clock.unix();
@@ -132,7 +82,7 @@ pub async fn register(
             Registered::New(user)
         }
         None if state.settings.email_verification == EmailVerification::Optional => {
-            return Err(AccountError::EmailTaken);
+            return Err(ServerError::EmailTaken);
         }
         None => {
             state
@@ -192,7 +142,7 @@ pub async fn check_login(
     state: &AppState,
     email: &str,
     password: &str,
-) -> Result<LoginOutcome, AccountError> {
+) -> ServerResult<LoginOutcome> {
     let email = canonical_email(email);
     // Over-long input cannot match any account; refuse it before any hashing.
     if email.chars().count() > MAX_EMAIL_CHARS || password.chars().count() > MAX_PASSWORD_CHARS {
@@ -226,12 +176,13 @@ pub async fn check_login(
 /// known. A failure is logged, not fatal: the old hash still works.
 async fn upgrade_hash(state: &AppState, user: &User, password: &str) {
     let result = match state.passwords.hash(password.to_owned()).await {
-        Ok(new_hash) => state
-            .users
-            .upgrade_hash(user.id, &user.password_hash, &new_hash)
-            .await
-            .map_err(AccountError::from),
-        Err(e) => Err(e.into()),
+        Ok(new_hash) => {
+            state
+                .users
+                .upgrade_hash(user.id, &user.password_hash, &new_hash)
+                .await
+        }
+        Err(e) => Err(ServerError::from(e)),
     };
     match result {
         Ok(()) => tracing::info!(event = "password_rehashed", user_id = user.id),

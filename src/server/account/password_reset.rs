@@ -11,11 +11,11 @@ use tower_sessions::Session;
 
 use crate::server::{
     account as accounts,
-    account::request::internal,
-    account::{AccountError, BREACHED_MESSAGE},
+    account::BREACHED_MESSAGE,
     audit::{self, Actor, EventKind},
     credentials::breached_passwords,
     credentials::tokens::{self, TokenKind, ALL_KINDS},
+    error::{ServerError, ServerResult},
     mail::Mail,
     platform::db,
     protection::login_throttle,
@@ -27,7 +27,8 @@ use crate::{
     auth::validation::{
         canonical_email, check_confirmation, check_email_to_look_up, check_password, nfkc,
     },
-    error::{AppError, Field, FieldErrors},
+    error::{Field, FieldErrors},
+    routes::page,
 };
 
 /// Session key of the pending reset (the token's hash).
@@ -35,19 +36,15 @@ const PENDING_KEY: &str = "gh.reset";
 
 /// Handles a reset request. Invalid input is reported; everything else
 /// answers `Ok` whether or not a message was sent.
-pub async fn request(state: &AppState, actor: &Actor, raw_email: &str) -> Result<(), AppError> {
+pub async fn request(state: &AppState, actor: &Actor, raw_email: &str) -> ServerResult<()> {
     let email = canonical_email(raw_email);
     if let Err(message) = check_email_to_look_up(&email) {
-        let mut errors = FieldErrors::default();
-        errors.add(Field::Email, message);
-        return Err(AppError::Invalid(errors));
+        return Err(ServerError::field(Field::Email, message));
     }
-    send_link(state, actor, &email)
-        .await
-        .map_err(AppError::from)
+    send_link(state, actor, &email).await
 }
 
-async fn send_link(state: &AppState, actor: &Actor, email: &str) -> Result<(), AccountError> {
+async fn send_link(state: &AppState, actor: &Actor, email: &str) -> ServerResult<()> {
     let now = state.clock.unix();
     let address_hash: String = Sha256::digest(email.as_bytes())
         .iter()
@@ -86,7 +83,9 @@ async fn send_link(state: &AppState, actor: &Actor, email: &str) -> Result<(), A
                 ttl_secs,
             )
             .await?;
-            let link = state.mailer.link(&format!("/reset-password?token={token}"));
+            let link = state
+                .mailer
+                .link(&format!("{}?token={token}", page::RESET_PASSWORD));
             let mail = Mail::ResetPassword { link, ttl_secs };
             state.mailer.queue_in(&mut tx, &mail, &user.email).await?;
             Some(user.id)
@@ -114,32 +113,20 @@ async fn send_link(state: &AppState, actor: &Actor, email: &str) -> Result<(), A
 
 /// Follows a link: when the token is live, remembers it in the session
 /// (by hash) so the form can be shown without it in the URL.
-pub async fn accept_link(
-    state: &AppState,
-    session: &Session,
-    token: &str,
-) -> Result<bool, AppError> {
+pub async fn accept_link(state: &AppState, session: &Session, token: &str) -> ServerResult<bool> {
     let token_hash = tokens::hash(token);
-    let live = link_is_live(state, &token_hash)
-        .await
-        .map_err(|e| internal("checking a reset link", e))?;
+    let live = link_is_live(state, &token_hash).await?;
     if live {
-        session
-            .insert(PENDING_KEY, &token_hash)
-            .await
-            .map_err(|e| internal("remembering a reset link", e))?;
+        session.insert(PENDING_KEY, &token_hash).await?;
     }
     Ok(live)
 }
 
 /// Forgets a reset link opened in this browser (at sign-in: it belonged to
 /// whoever used this browser before).
-pub async fn discard_pending(session: &Session) -> Result<(), AppError> {
-    session
-        .remove_value(PENDING_KEY)
-        .await
-        .map(drop)
-        .map_err(|e| internal("forgetting a reset link", e))
+pub async fn discard_pending(session: &Session) -> ServerResult<()> {
+    session.remove_value(PENDING_KEY).await?;
+    Ok(())
 }
 
 /// Whether this session holds a reset link that still works.
@@ -161,41 +148,27 @@ async fn link_is_live(state: &AppState, token_hash: &str) -> Result<bool, sqlx::
     .await
 }
 
-/// Why a reset did not happen.
-#[derive(Debug)]
-pub enum ResetError {
-    /// No live link in this session (never followed, used, or expired).
-    LinkInvalid,
-    Rejected(AppError),
-}
-
 /// Sets the new password: the link is used up, every session of the
 /// account ends, every other outstanding token is revoked, and the owner is
-/// told by mail. The user is not signed in.
+/// told by mail. The user is not signed in. `LinkInvalid` when this
+/// session holds no live link (never followed, used, or expired).
 pub async fn reset(
     state: &AppState,
     actor: &Actor,
     session: &Session,
     new_password: &str,
     confirmation: &str,
-) -> Result<User, ResetError> {
-    let internal = |e: AccountError| ResetError::Rejected(AppError::from(e));
+) -> ServerResult<User> {
     let Ok(Some(token_hash)) = session.get::<String>(PENDING_KEY).await else {
-        return Err(ResetError::LinkInvalid);
+        return Err(ServerError::LinkInvalid);
     };
     let now = state.clock.unix();
     let user = owner_of(state, &token_hash, now)
-        .await
-        .map_err(internal)?
-        .ok_or(ResetError::LinkInvalid)?;
+        .await?
+        .ok_or(ServerError::LinkInvalid)?;
     let password = nfkc(new_password);
-    check_new_password(state, &password, &nfkc(confirmation), &user.email)
-        .map_err(ResetError::Rejected)?;
-    let hash = state
-        .passwords
-        .hash(password)
-        .await
-        .map_err(|e| internal(e.into()))?;
+    check_new_password(state, &password, &nfkc(confirmation), &user.email)?;
+    let hash = state.passwords.hash(password).await?;
     let reset = accounts::change(state, user.id, async |tx| {
         if tokens::redeem(tx, &token_hash, TokenKind::ResetPassword, now)
             .await?
@@ -211,11 +184,11 @@ pub async fn reset(
             .mailer
             .queue_in(tx, &Mail::PasswordResetDone, &user.email)
             .await?;
-        Ok::<_, AccountError>(true)
+        Ok::<_, ServerError>(true)
     })
-    .await;
-    if !reset.map_err(internal)? {
-        return Err(ResetError::LinkInvalid);
+    .await?;
+    if !reset {
+        return Err(ServerError::LinkInvalid);
     }
     let _ = session.remove_value(PENDING_KEY).await;
     if let Err(e) = state
@@ -232,11 +205,7 @@ pub async fn reset(
     Ok(user)
 }
 
-async fn owner_of(
-    state: &AppState,
-    token_hash: &str,
-    now: i64,
-) -> Result<Option<User>, AccountError> {
+async fn owner_of(state: &AppState, token_hash: &str, now: i64) -> ServerResult<Option<User>> {
     let user_id: Option<i64> = sqlx::query_scalar(
         "SELECT user_id FROM tokens WHERE token_hash = ? AND kind = 'reset_password' AND expires_at > ?",
     )
@@ -256,7 +225,7 @@ pub fn check_new_password(
     password: &str,
     confirmation: &str,
     email: &str,
-) -> Result<(), AppError> {
+) -> ServerResult<()> {
     let mut errors = FieldErrors::default();
     if let Err(message) = check_password(password, email, state.settings.password_min_length) {
         errors.add(Field::NewPassword, message);
@@ -266,7 +235,7 @@ pub fn check_new_password(
     if let Err(message) = check_confirmation(password, confirmation) {
         errors.add(Field::ConfirmNewPassword, message);
     }
-    errors.into_result()
+    Ok(errors.into_result()?)
 }
 
 /// Forgets reset requests older than the throttle window.

@@ -1,8 +1,6 @@
 //! What a server function works with: the state, the auth session and the
 //! client, pulled out of the Leptos request context in one call.
 
-use std::fmt::Display;
-
 use axum::http::request::Parts;
 use leptos::prelude::use_context;
 use tower_sessions::Session;
@@ -12,6 +10,7 @@ use crate::server::{
     account::auth_backend::AuthSession,
     audit::Actor,
     config::settings::EmailVerification,
+    error::{ServerError, ServerResult},
     protection::client::Client,
     protection::csrf,
     session::store::{AuthMeta, AUTH_META_KEY},
@@ -28,12 +27,12 @@ pub struct RequestCtx {
 
 impl RequestCtx {
     /// The context of the server function being run.
-    pub async fn current() -> Result<RequestCtx, AppError> {
+    pub async fn current() -> ServerResult<RequestCtx> {
         let state = use_context::<AppState>()
-            .ok_or_else(|| internal("reading app state", "not provided"))?;
+            .ok_or_else(|| ServerError::internal("reading app state", "not provided"))?;
         let auth = leptos_axum::extract::<AuthSession>()
             .await
-            .map_err(|e| internal("reading the auth session", e))?;
+            .map_err(|e| ServerError::internal("reading the auth session", e))?;
         let client = use_context::<Parts>()
             .map(|parts| Client::from_parts(&parts))
             .unwrap_or_default();
@@ -49,11 +48,8 @@ impl RequestCtx {
     }
 
     /// The sign-in facts of this request's session, if someone is signed in.
-    pub async fn sign_in(&self) -> Result<Option<AuthMeta>, AppError> {
-        self.session()
-            .get(AUTH_META_KEY)
-            .await
-            .map_err(|e| internal("reading the session", e))
+    pub async fn sign_in(&self) -> ServerResult<Option<AuthMeta>> {
+        Ok(self.session().get(AUTH_META_KEY).await?)
     }
 
     /// Who is acting, for the security log.
@@ -92,10 +88,4 @@ impl RequestCtx {
         );
         Err(AppError::CsrfRejected)
     }
-}
-
-/// Logs an unexpected failure and returns the error the user sees.
-pub fn internal(context: &str, error: impl Display) -> AppError {
-    tracing::error!(error = %error, "{context} failed");
-    AppError::Internal
 }

@@ -1,28 +1,26 @@
 //! Builds the [`SessionView`] every page renders from.
 
+use crate::auth::{Access, CurrentUser, SessionView};
 use crate::routes::page;
 use crate::server::{
     account::password_reset,
-    account::request::{internal, RequestCtx},
+    account::request::RequestCtx,
     config::settings::EmailVerification,
+    error::{ServerError, ServerResult},
     platform::clock::format_utc,
     protection::csrf,
     session::flash,
     session::store::{AuthMeta, AUTH_META_KEY},
     users::User,
 };
-use crate::{
-    auth::{Access, CurrentUser, SessionView},
-    error::AppError,
-};
 
 /// The session as the page for `access` should see it. A notice is handed
 /// out only to a page that will render, not to one about to redirect.
-pub async fn for_page(ctx: &RequestCtx, access: Access) -> Result<SessionView, AppError> {
+pub async fn for_page(ctx: &RequestCtx, access: Access) -> ServerResult<SessionView> {
     let session = ctx.session();
     let csrf_token = csrf::ensure_token(session)
         .await
-        .map_err(|e| internal("creating a CSRF token", e))?;
+        .map_err(|e| ServerError::internal("creating a CSRF token", e))?;
     let user = match &ctx.auth.user {
         Some(user) => Some(current_user(ctx, user).await?),
         None => None,
@@ -40,17 +38,17 @@ pub async fn for_page(ctx: &RequestCtx, access: Access) -> Result<SessionView, A
     if view.redirect_for(access, page::HOME).is_none() {
         view.flash = flash::take(session)
             .await
-            .map_err(|e| internal("reading notices", e))?;
+            .map_err(|e| ServerError::internal("reading notices", e))?;
     }
     Ok(view)
 }
 
-async fn current_user(ctx: &RequestCtx, user: &User) -> Result<CurrentUser, AppError> {
+async fn current_user(ctx: &RequestCtx, user: &User) -> ServerResult<CurrentUser> {
     let meta: Option<AuthMeta> = ctx
         .session()
         .get(AUTH_META_KEY)
         .await
-        .map_err(|e| internal("reading the session", e))?;
+        .map_err(|e| ServerError::internal("reading the session", e))?;
     Ok(CurrentUser {
         email: user.email.clone(),
         account_created: format_utc(user.created_at),

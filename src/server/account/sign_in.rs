@@ -6,10 +6,11 @@ use crate::error::AppError;
 use crate::server::{
     account as accounts,
     account::password_reset,
-    account::request::{internal, RequestCtx},
+    account::request::RequestCtx,
     account::sudo,
     account::{LoginOutcome, Registered},
     audit::{self, EventKind},
+    error::{ServerError, ServerResult},
     protection::csrf,
     session::flash,
     session::store::{AuthMeta, AUTH_META_KEY},
@@ -31,7 +32,7 @@ pub async fn start(
     user: &User,
     kind: SignInKind,
     remember: bool,
-) -> Result<(), AppError> {
+) -> ServerResult<()> {
     let session = ctx.session().clone();
     if ctx.auth.user.is_some() {
         // axum-login only cycles the id of an anonymous session; switching
@@ -42,12 +43,12 @@ pub async fn start(
         session
             .cycle_id()
             .await
-            .map_err(|e| internal("cycling the session id", e))?;
+            .map_err(|e| ServerError::internal("cycling the session id", e))?;
     }
     ctx.auth
         .login(user)
         .await
-        .map_err(|e| internal("signing in", e))?;
+        .map_err(|e| ServerError::internal("signing in", e))?;
     let now = ctx.state.clock.unix();
     let meta = AuthMeta {
         user_id: user.id(),
@@ -61,25 +62,25 @@ pub async fn start(
     session
         .insert(AUTH_META_KEY, meta)
         .await
-        .map_err(|e| internal("recording the sign-in", e))?;
+        .map_err(|e| ServerError::internal("recording the sign-in", e))?;
     flash::take(&session)
         .await
-        .map_err(|e| internal("clearing notices", e))?;
+        .map_err(|e| ServerError::internal("clearing notices", e))?;
     sudo::discard_pending(&session).await?;
     password_reset::discard_pending(&session).await?;
     csrf::rotate(&session)
         .await
-        .map_err(|e| internal("rotating the CSRF token", e))?;
+        .map_err(|e| ServerError::internal("rotating the CSRF token", e))?;
     ctx.state
         .users
         .record_sign_in(user.id, now)
         .await
-        .map_err(|e| internal("recording the sign-in time", e))?;
+        .map_err(|e| ServerError::internal("recording the sign-in time", e))?;
     // Save now, so the new session id exists and the event can name it.
     session
         .save()
         .await
-        .map_err(|e| internal("saving the new session", e))?;
+        .map_err(|e| ServerError::internal("saving the new session", e))?;
     let kind = match kind {
         SignInKind::Signup => EventKind::Signup,
         SignInKind::Login => EventKind::LoginSucceeded,
@@ -101,16 +102,16 @@ pub async fn log_signup(ctx: &RequestCtx, registered: &Registered) {
 /// new security stamp recorded (so this session survives the change that
 /// ended the others), and a new CSRF token. The password was just entered,
 /// so sudo mode starts afresh.
-pub async fn renew(ctx: &mut RequestCtx, user: &User) -> Result<(), AppError> {
+pub async fn renew(ctx: &mut RequestCtx, user: &User) -> ServerResult<()> {
     let session = ctx.session().clone();
     sudo::mark_confirmed(ctx).await?;
     ctx.auth
         .login(user)
         .await
-        .map_err(|e| internal("renewing the sign-in", e))?;
+        .map_err(|e| ServerError::internal("renewing the sign-in", e))?;
     csrf::rotate(&session)
         .await
-        .map_err(|e| internal("rotating the CSRF token", e))?;
+        .map_err(|e| ServerError::internal("rotating the CSRF token", e))?;
     Ok(())
 }
 
@@ -121,7 +122,7 @@ pub async fn log_in(
     email: &str,
     password: &str,
     remember: bool,
-) -> Result<(), AppError> {
+) -> ServerResult<()> {
     match accounts::check_login(&ctx.state, email, password).await? {
         LoginOutcome::Accepted(user) => start(ctx, &user, SignInKind::Login, remember).await,
         LoginOutcome::Refused { user_id } => {
@@ -133,7 +134,7 @@ pub async fn log_in(
                 None,
             )
             .await;
-            Err(AppError::InvalidCredentials)
+            Err(AppError::InvalidCredentials.into())
         }
         LoginOutcome::Throttled { user_id, gate } => {
             audit::record(
@@ -144,7 +145,7 @@ pub async fn log_in(
                 None,
             )
             .await;
-            Err(gate.refusal())
+            Err(gate.refusal().into())
         }
     }
 }
@@ -152,7 +153,7 @@ pub async fn log_in(
 /// Ends this session: the server-side row is deleted and the cookie expired.
 /// (The "logged out" notice travels in the redirect URL, so nothing new is
 /// stored in a session here.)
-pub async fn end(ctx: &mut RequestCtx) -> Result<(), AppError> {
+pub async fn end(ctx: &mut RequestCtx) -> ServerResult<()> {
     let actor = ctx.actor();
     let user = close(ctx).await?;
     audit::record(
@@ -168,12 +169,12 @@ pub async fn end(ctx: &mut RequestCtx) -> Result<(), AppError> {
 
 /// Ends this session without a logout event: for a deleted account, whose
 /// events no longer name it.
-pub async fn close(ctx: &mut RequestCtx) -> Result<Option<User>, AppError> {
+pub async fn close(ctx: &mut RequestCtx) -> ServerResult<Option<User>> {
     if let Some(meta) = ctx.sign_in().await? {
         ctx.state.sessions.end_sign_in(&meta).await;
     }
     ctx.auth
         .logout()
         .await
-        .map_err(|e| internal("signing out", e))
+        .map_err(|e| ServerError::internal("signing out", e))
 }

@@ -13,8 +13,9 @@ use tower_sessions::Session;
 use crate::server::{
     account::changes as account_settings,
     account::devices,
-    account::request::{internal, RequestCtx},
+    account::request::RequestCtx,
     audit::{self, EventKind},
+    error::{ServerError, ServerResult},
     protection::next_path::safe_next,
     session::store::AUTH_META_KEY,
     users::User,
@@ -54,7 +55,7 @@ struct Pending {
 }
 
 /// Whether the password was entered on this session within the window.
-pub async fn is_fresh(ctx: &RequestCtx) -> Result<bool, AppError> {
+pub async fn is_fresh(ctx: &RequestCtx) -> ServerResult<bool> {
     let now = ctx.state.clock.unix();
     let window = ctx.state.settings.sudo_mode_secs;
     Ok(ctx
@@ -65,23 +66,23 @@ pub async fn is_fresh(ctx: &RequestCtx) -> Result<bool, AppError> {
 
 /// Records that the password was just entered: the window reopens and,
 /// since this is a privilege change, the session gets a new id.
-pub async fn mark_confirmed(ctx: &RequestCtx) -> Result<(), AppError> {
+pub async fn mark_confirmed(ctx: &RequestCtx) -> ServerResult<()> {
     let session = ctx.session();
     let mut meta = ctx.sign_in().await?.ok_or(AppError::Unauthorized)?;
     meta.reauthenticated_at = ctx.state.clock.unix();
     session
         .insert(AUTH_META_KEY, meta)
         .await
-        .map_err(|e| internal("recording the confirmation", e))?;
+        .map_err(|e| ServerError::internal("recording the confirmation", e))?;
     session
         .cycle_id()
         .await
-        .map_err(|e| internal("cycling the session id", e))?;
+        .map_err(|e| ServerError::internal("cycling the session id", e))?;
     // Save now, so the new id exists for the rest of this request.
     session
         .save()
         .await
-        .map_err(|e| internal("saving the renewed session", e))?;
+        .map_err(|e| ServerError::internal("saving the renewed session", e))?;
     // A session signed out from another device while this request ran is
     // not renewed (see `SessionStore::create`); nothing may run on it now.
     let renewed = match session.id() {
@@ -90,13 +91,13 @@ pub async fn mark_confirmed(ctx: &RequestCtx) -> Result<(), AppError> {
             .sessions
             .exists(&id)
             .await
-            .map_err(|e| internal("checking the renewed session", e))?,
+            .map_err(|e| ServerError::internal("checking the renewed session", e))?,
         None => false,
     };
     if renewed {
         Ok(())
     } else {
-        Err(AppError::Unauthorized)
+        Err(AppError::Unauthorized.into())
     }
 }
 
@@ -106,7 +107,7 @@ pub async fn run_or_defer(
     ctx: &RequestCtx,
     user: &User,
     action: Sensitive,
-) -> Result<String, AppError> {
+) -> ServerResult<String> {
     if is_fresh(ctx).await? {
         return perform(ctx, user, &action).await;
     }
@@ -119,18 +120,18 @@ pub async fn run_or_defer(
     ctx.session()
         .insert(PENDING_KEY, pending)
         .await
-        .map_err(|e| internal("keeping the action for later", e))?;
+        .map_err(|e| ServerError::internal("keeping the action for later", e))?;
     Ok(with_next(page::CONFIRM_PASSWORD, next))
 }
 
 /// Drops any action waiting for a password (at sign-in: it belonged to
 /// whoever used this browser before).
-pub async fn discard_pending(session: &Session) -> Result<(), AppError> {
+pub async fn discard_pending(session: &Session) -> ServerResult<()> {
     session
         .remove_value(PENDING_KEY)
         .await
         .map(drop)
-        .map_err(|e| internal("dropping a waiting action", e))
+        .map_err(|e| ServerError::internal("dropping a waiting action", e))
 }
 
 /// Checks the password, reopens the window and resumes the waiting action,
@@ -140,7 +141,7 @@ pub async fn confirm(
     user: &User,
     password: &str,
     next: Option<&str>,
-) -> Result<String, AppError> {
+) -> ServerResult<String> {
     account_settings::require_password(&ctx.state, user, password).await?;
     mark_confirmed(ctx).await?;
     audit::record(
@@ -155,7 +156,7 @@ pub async fn confirm(
         .session()
         .remove(PENDING_KEY)
         .await
-        .map_err(|e| internal("reading the waiting action", e))?;
+        .map_err(|e| ServerError::internal("reading the waiting action", e))?;
     let now = ctx.state.clock.unix();
     match pending.filter(|p| p.user_id == user.id && now - p.at <= PENDING_TTL_SECS) {
         Some(pending) => perform(ctx, user, &pending.action).await,
@@ -163,7 +164,7 @@ pub async fn confirm(
     }
 }
 
-async fn perform(ctx: &RequestCtx, user: &User, action: &Sensitive) -> Result<String, AppError> {
+async fn perform(ctx: &RequestCtx, user: &User, action: &Sensitive) -> ServerResult<String> {
     let notice = match action {
         Sensitive::SignOutDevice { handle } => devices::sign_out(ctx, user, handle).await?,
         Sensitive::SignOutOtherDevices => devices::sign_out_others(ctx, user).await?,

@@ -1,9 +1,10 @@
 //! Confirming that an account's address is really its owner's.
 
 use crate::server::{
-    account::{queue_verification, AccountError},
+    account::queue_verification,
     audit::{self, Actor, EventKind},
     credentials::tokens::{self, TokenKind},
+    error::ServerResult,
     platform::db,
     state::AppState,
     users::{User, Users},
@@ -14,11 +15,7 @@ const RESEND_INTERVAL_SECS: i64 = 60;
 
 /// Uses a verification link. Returns the account it confirmed, or `None`
 /// when the link is unknown, used or expired.
-pub async fn confirm(
-    state: &AppState,
-    actor: &Actor,
-    token: &str,
-) -> Result<Option<User>, AccountError> {
+pub async fn confirm(state: &AppState, actor: &Actor, token: &str) -> ServerResult<Option<User>> {
     let now = state.clock.unix();
     let mut tx = db::write_tx(&state.pool).await?;
     let Some(redeemed) =
@@ -39,7 +36,7 @@ pub async fn confirm(
 
 /// Sends a fresh link to an unconfirmed account, unless one went out in the
 /// last minute (then quietly does nothing: the answer is the same).
-pub async fn resend(state: &AppState, actor: &Actor, user: &User) -> Result<(), AccountError> {
+pub async fn resend(state: &AppState, actor: &Actor, user: &User) -> ServerResult<()> {
     if user.email_verified_at.is_some() {
         return Ok(());
     }

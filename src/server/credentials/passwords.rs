@@ -204,6 +204,12 @@ fn bcrypt_cost(hash: &str) -> Option<u32> {
     hash.split('$').nth(2)?.parse().ok()
 }
 
+impl From<HashError> for crate::server::error::ServerError {
+    fn from(error: HashError) -> Self {
+        crate::server::error::ServerError::internal("password hashing", error)
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;

@@ -21,6 +21,7 @@ use crate::server::{
     config::settings::{Origin, Settings},
     credentials::hash_pool::HashPool,
     credentials::passwords::{HashError, Passwords},
+    error::ServerError,
     http::router::router,
     mail::{
         transport::{sender, Transport, TransportError},
@@ -33,7 +34,7 @@ use crate::server::{
     protection::rate_limit::RateLimits,
     session::store::{SessionPolicy, SessionStore},
     state::{AppInner, AppState},
-    users::{UserError, Users},
+    users::Users,
 };
 
 /// How long a stopping server waits for requests in flight.
@@ -63,7 +64,7 @@ pub enum StartupError {
     #[error("cannot set up mail: {0}")]
     Mail(#[from] TransportError),
     #[error("cannot update stored accounts: {0}")]
-    Accounts(#[from] UserError),
+    Accounts(#[from] ServerError),
 }
 
 /// The binary's entry point: exit code 2 for bad settings, 1 for other

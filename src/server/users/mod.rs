@@ -16,6 +16,7 @@ use rand::RngCore;
 use sqlx::{SqliteConnection, SqlitePool};
 
 use crate::auth::validation::canonical_email;
+use crate::server::error::{is_unique_violation, ServerError, ServerResult};
 
 /// An account as the server sees it. Never sent to the browser: pages get a
 /// [`crate::auth::CurrentUser`].
@@ -54,15 +55,6 @@ impl AuthUser for User {
     fn session_auth_hash(&self) -> &[u8] {
         self.security_stamp.as_bytes()
     }
-}
-
-/// A database problem in this module.
-#[derive(Debug, thiserror::Error)]
-pub enum UserError {
-    #[error("an account with this email already exists")]
-    EmailTaken,
-    #[error("database error: {0}")]
-    Database(#[from] sqlx::Error),
 }
 
 #[derive(sqlx::FromRow)]
@@ -112,33 +104,8 @@ impl Users {
         }
     }
 
-    /// Creates an account; `EmailTaken` when the canonical email exists.
-    pub async fn create(
-        &self,
-        email: &str,
-        password_hash: &str,
-        now: i64,
-    ) -> Result<User, UserError> {
-        let sql = format!(
-            "INSERT INTO users (email, password_hash, security_stamp, created_at) \
-             VALUES (?, ?, ?, ?) RETURNING {COLUMNS}"
-        );
-        let row: UserRow = sqlx::query_as(&sql)
-            .bind(email)
-            .bind(password_hash)
-            .bind(new_security_stamp())
-            .bind(now)
-            .fetch_one(&self.pool)
-            .await
-            .map_err(|e| match &e {
-                sqlx::Error::Database(db) if db.is_unique_violation() => UserError::EmailTaken,
-                _ => UserError::Database(e),
-            })?;
-        Ok(row.into())
-    }
-
     /// Looks an account up by canonical email.
-    pub async fn by_email(&self, email: &str) -> Result<Option<User>, UserError> {
+    pub async fn by_email(&self, email: &str) -> ServerResult<Option<User>> {
         let sql = format!("SELECT {COLUMNS} FROM users WHERE email = ?");
         let row: Option<UserRow> = sqlx::query_as(&sql)
             .bind(email)
@@ -148,7 +115,7 @@ impl Users {
     }
 
     /// Looks an account up by id, from the cache when possible.
-    pub async fn by_id(&self, id: i64) -> Result<Option<User>, UserError> {
+    pub async fn by_id(&self, id: i64) -> ServerResult<Option<User>> {
         if let Some(user) = self.cache.get(&id) {
             return Ok(Some(user));
         }
@@ -172,7 +139,7 @@ impl Users {
     }
 
     /// Records a sign-in: the previous one moves to `previous_sign_in_at`.
-    pub async fn record_sign_in(&self, id: i64, now: i64) -> Result<(), UserError> {
+    pub async fn record_sign_in(&self, id: i64, now: i64) -> ServerResult<()> {
         self.write(
             sqlx::query(
                 "UPDATE users SET previous_sign_in_at = last_sign_in_at, last_sign_in_at = ? \
@@ -187,12 +154,7 @@ impl Users {
 
     /// Replaces a hash with a stronger one for the same password, unless the
     /// password changed meanwhile. The security stamp stays, so no session ends.
-    pub async fn upgrade_hash(
-        &self,
-        id: i64,
-        old_hash: &str,
-        new_hash: &str,
-    ) -> Result<(), UserError> {
+    pub async fn upgrade_hash(&self, id: i64, old_hash: &str, new_hash: &str) -> ServerResult<()> {
         self.write(
             sqlx::query("UPDATE users SET password_hash = ? WHERE id = ? AND password_hash = ?")
                 .bind(new_hash)
@@ -210,7 +172,7 @@ impl Users {
         email: &str,
         password_hash: &str,
         now: i64,
-    ) -> Result<Option<User>, UserError> {
+    ) -> ServerResult<Option<User>> {
         let sql = format!(
             "INSERT INTO users (email, password_hash, security_stamp, created_at) \
              VALUES (?, ?, ?, ?) ON CONFLICT (email) DO NOTHING RETURNING {COLUMNS}"
@@ -229,7 +191,7 @@ impl Users {
     pub async fn by_email_in(
         conn: &mut SqliteConnection,
         email: &str,
-    ) -> Result<Option<User>, UserError> {
+    ) -> ServerResult<Option<User>> {
         let sql = format!("SELECT {COLUMNS} FROM users WHERE email = ?");
         let row: Option<UserRow> = sqlx::query_as(&sql)
             .bind(email)
@@ -239,18 +201,14 @@ impl Users {
     }
 
     /// Looks an account up by id inside a transaction (no cache).
-    pub async fn by_id_in(conn: &mut SqliteConnection, id: i64) -> Result<Option<User>, UserError> {
+    pub async fn by_id_in(conn: &mut SqliteConnection, id: i64) -> ServerResult<Option<User>> {
         let sql = format!("SELECT {COLUMNS} FROM users WHERE id = ?");
         let row: Option<UserRow> = sqlx::query_as(&sql).bind(id).fetch_optional(conn).await?;
         Ok(row.map(User::from))
     }
 
     /// Records that the address was confirmed (first time only).
-    pub async fn mark_verified(
-        conn: &mut SqliteConnection,
-        id: i64,
-        now: i64,
-    ) -> Result<(), UserError> {
+    pub async fn mark_verified(conn: &mut SqliteConnection, id: i64, now: i64) -> ServerResult<()> {
         sqlx::query(
             "UPDATE users SET email_verified_at = COALESCE(email_verified_at, ?) WHERE id = ?",
         )
@@ -267,7 +225,7 @@ impl Users {
         conn: &mut SqliteConnection,
         id: i64,
         password_hash: &str,
-    ) -> Result<(), UserError> {
+    ) -> ServerResult<()> {
         sqlx::query("UPDATE users SET password_hash = ?, security_stamp = ? WHERE id = ?")
             .bind(password_hash)
             .bind(new_security_stamp())
@@ -283,17 +241,14 @@ impl Users {
         id: i64,
         email: &str,
         now: i64,
-    ) -> Result<(), UserError> {
+    ) -> ServerResult<()> {
         sqlx::query("UPDATE users SET email = ?, email_verified_at = ? WHERE id = ?")
             .bind(email)
             .bind(now)
             .bind(id)
             .execute(conn)
             .await
-            .map_err(|e| match &e {
-                sqlx::Error::Database(db) if db.is_unique_violation() => UserError::EmailTaken,
-                _ => UserError::Database(e),
-            })?;
+            .map_err(ServerError::unique_email)?;
         Ok(())
     }
 
@@ -302,7 +257,7 @@ impl Users {
     /// the account. Run at startup. Where another account already has the
     /// canonical form, both stay as they are and the pair is logged. Returns
     /// how many were rewritten.
-    pub async fn canonicalize_emails(&self) -> Result<u64, UserError> {
+    pub async fn canonicalize_emails(&self) -> ServerResult<u64> {
         let rows: Vec<(i64, String)> =
             sqlx::query_as("SELECT id, email FROM users WHERE email LIKE '%xn--%'")
                 .fetch_all(&self.pool)
@@ -323,7 +278,7 @@ impl Users {
                     self.invalidate(id);
                     rewritten += 1;
                 }
-                Err(sqlx::Error::Database(db)) if db.is_unique_violation() => {
+                Err(e) if is_unique_violation(&e) => {
                     tracing::warn!(user_id = id, "two accounts share one mailbox (IDN forms)");
                 }
                 Err(e) => return Err(e.into()),
@@ -333,7 +288,7 @@ impl Users {
     }
 
     /// Deletes an account; its sessions and tokens go with it (foreign keys).
-    pub async fn delete(conn: &mut SqliteConnection, id: i64) -> Result<(), UserError> {
+    pub async fn delete(conn: &mut SqliteConnection, id: i64) -> ServerResult<()> {
         // Ids can be reused once the highest is deleted: nothing recorded
         // against this one may reach a later account. The security log keeps
         // its events (for incident response, until they age out) unlinked.
@@ -364,7 +319,7 @@ impl Users {
         &self,
         query: sqlx::query::Query<'q, sqlx::Sqlite, sqlx::sqlite::SqliteArguments<'q>>,
         id: i64,
-    ) -> Result<(), UserError> {
+    ) -> ServerResult<()> {
         // Bumped before and after, so a concurrent cache fill that read the old
         // row sees a different generation and does not keep what it read.
         self.generation.fetch_add(1, Ordering::AcqRel);
