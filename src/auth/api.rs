@@ -25,7 +25,7 @@ pub async fn signup(
     confirm_password: String,
     csrf_token: String,
 ) -> Result<(), AppError> {
-    use super::validation::SignupInput;
+    use super::forms::{NewPasswordInput, SignupInput};
     use crate::routes::page;
     use crate::server::{
         account as accounts,
@@ -39,12 +39,14 @@ pub async fn signup(
     ctx.require_csrf(&csrf_token).await?;
     let input = SignupInput {
         email,
-        password,
-        confirm_password,
+        password: NewPasswordInput {
+            password,
+            confirmation: confirm_password,
+        },
     }
     .validate(ctx.state.settings.password_min_length)
     .map_err(AppError::Invalid)?;
-    let registered = accounts::register(&ctx.state, input).await?;
+    let registered = accounts::register(&ctx, input).await?;
     match (registered, ctx.state.settings.email_verification) {
         (Registered::New(user), EmailVerification::Optional) => {
             sign_in::start(&mut ctx, &user, SignInKind::Signup, false).await?;
@@ -70,13 +72,15 @@ pub async fn login(
     next: Option<String>,
     remember: Option<String>,
 ) -> Result<(), AppError> {
+    use super::forms::LoginInput;
     use crate::server::{
         account::request::RequestCtx, account::sign_in, protection::next_path::safe_next,
     };
 
     let mut ctx = RequestCtx::current().await?;
     ctx.require_csrf(&csrf_token).await?;
-    sign_in::log_in(&mut ctx, &email, &password, remember.is_some()).await?;
+    let input = LoginInput { email, password };
+    sign_in::log_in(&mut ctx, &input, remember.is_some()).await?;
     leptos_axum::redirect(&safe_next(next.as_deref()));
     Ok(())
 }
@@ -114,7 +118,7 @@ pub async fn resend_verification(csrf_token: String) -> Result<(), AppError> {
     let ctx = RequestCtx::current().await?;
     ctx.require_csrf(&csrf_token).await?;
     let user = ctx.require_signed_in()?;
-    email_verification::resend(&ctx.state, &ctx.actor(), &user).await?;
+    email_verification::resend(&ctx, &user).await?;
     leptos_axum::redirect(&with_notice(page::VERIFY_EMAIL, Flash::VerificationSent));
     Ok(())
 }
@@ -122,13 +126,19 @@ pub async fn resend_verification(csrf_token: String) -> Result<(), AppError> {
 /// Sends a reset link if the address has an account; answers the same either way.
 #[server(prefix = "/api", endpoint = "request_password_reset")]
 pub async fn request_password_reset(email: String, csrf_token: String) -> Result<(), AppError> {
+    use super::forms::CanonicalEmail;
     use super::Flash;
+    use crate::error::Field;
     use crate::routes::{page, with_notice};
-    use crate::server::{account::password_reset, account::request::RequestCtx};
+    use crate::server::{
+        account::password_reset, account::request::RequestCtx, error::ServerError,
+    };
 
     let ctx = RequestCtx::current().await?;
     ctx.require_csrf(&csrf_token).await?;
-    password_reset::request(&ctx.state, &ctx.actor(), &email).await?;
+    let email = CanonicalEmail::parse_to_look_up(&email)
+        .map_err(|message| ServerError::field(Field::Email, message))?;
+    password_reset::request(&ctx, &email).await?;
     leptos_axum::redirect(&with_notice(page::FORGOT_PASSWORD, Flash::ResetSent));
     Ok(())
 }
@@ -140,6 +150,7 @@ pub async fn reset_password(
     confirm_new_password: String,
     csrf_token: String,
 ) -> Result<(), AppError> {
+    use super::forms::NewPasswordInput;
     use super::Flash;
     use crate::routes::{page, with_notice};
     use crate::server::{
@@ -148,15 +159,11 @@ pub async fn reset_password(
 
     let ctx = RequestCtx::current().await?;
     ctx.require_csrf(&csrf_token).await?;
-    match password_reset::reset(
-        &ctx.state,
-        &ctx.actor(),
-        ctx.session(),
-        &new_password,
-        &confirm_new_password,
-    )
-    .await
-    {
+    let input = NewPasswordInput {
+        password: new_password,
+        confirmation: confirm_new_password,
+    };
+    match password_reset::reset(&ctx, &input).await {
         Ok(_) => leptos_axum::redirect(&with_notice(page::LOGIN, Flash::PasswordReset)),
         Err(ServerError::LinkInvalid) => {
             leptos_axum::redirect(&with_notice(page::FORGOT_PASSWORD, Flash::LinkInvalid))
@@ -174,6 +181,7 @@ pub async fn change_password(
     confirm_new_password: String,
     csrf_token: String,
 ) -> Result<(), AppError> {
+    use super::forms::NewPasswordInput;
     use super::Flash;
     use crate::routes::{page, with_notice};
     use crate::server::{
@@ -183,17 +191,11 @@ pub async fn change_password(
     let mut ctx = RequestCtx::current().await?;
     ctx.require_csrf(&csrf_token).await?;
     let user = ctx.require_user()?;
-    let keep = ctx.sign_in().await?;
-    let updated = account_settings::change_password(
-        &ctx.state,
-        &ctx.actor(),
-        &user,
-        &current_password,
-        &new_password,
-        &confirm_new_password,
-        keep.as_ref(),
-    )
-    .await?;
+    let input = NewPasswordInput {
+        password: new_password,
+        confirmation: confirm_new_password,
+    };
+    let updated = account_settings::change_password(&ctx, &user, &current_password, &input).await?;
     sign_in::renew(&mut ctx, &updated).await?;
     leptos_axum::redirect(&with_notice(page::SETTINGS, Flash::PasswordChanged));
     Ok(())
@@ -206,6 +208,7 @@ pub async fn change_email(
     new_email: String,
     csrf_token: String,
 ) -> Result<(), AppError> {
+    use super::forms::EmailChangeInput;
     use super::Flash;
     use crate::routes::{page, with_notice};
     use crate::server::{
@@ -215,14 +218,8 @@ pub async fn change_email(
     let ctx = RequestCtx::current().await?;
     ctx.require_csrf(&csrf_token).await?;
     let user = ctx.require_user()?;
-    account_settings::request_email_change(
-        &ctx.state,
-        &ctx.actor(),
-        &user,
-        &current_password,
-        &new_email,
-    )
-    .await?;
+    let input = EmailChangeInput { new_email };
+    account_settings::request_email_change(&ctx, &user, &current_password, &input).await?;
     sudo::mark_confirmed(&ctx).await?;
     leptos_axum::redirect(&with_notice(page::SETTINGS, Flash::EmailChangeSent));
     Ok(())
@@ -240,7 +237,7 @@ pub async fn delete_account(current_password: String, csrf_token: String) -> Res
     let mut ctx = RequestCtx::current().await?;
     ctx.require_csrf(&csrf_token).await?;
     let user = ctx.require_user()?;
-    account_settings::delete_account(&ctx.state, &ctx.actor(), &user, &current_password).await?;
+    account_settings::delete_account(&ctx, &user, &current_password).await?;
     sign_in::close(&mut ctx).await?;
     leptos_axum::redirect(&with_notice(page::HOME, Flash::AccountDeleted));
     Ok(())

@@ -3,6 +3,7 @@
 //! `crate::server`).
 
 pub mod api;
+pub mod forms;
 pub mod types;
 pub mod validation;
 

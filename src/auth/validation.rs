@@ -3,8 +3,6 @@
 //! the browser). The common-password list is the one rule only the server
 //! checks, because the list is too big for the browser bundle.
 
-use crate::error::{Field, FieldErrors};
-
 /// The longest accepted email address (RFC 5321 path limit).
 pub const MAX_EMAIL_CHARS: usize = 254;
 /// The longest accepted password, in characters (Unicode code points).
@@ -205,45 +203,6 @@ pub fn check_confirmation(password: &str, confirmation: &str) -> Result<(), Stri
     Ok(())
 }
 
-/// Raw signup input as typed.
-#[derive(Debug, Clone, Default)]
-pub struct SignupInput {
-    pub email: String,
-    pub password: String,
-    pub confirm_password: String,
-}
-
-/// Signup input after normalisation.
-#[derive(Debug, Clone)]
-pub struct NormalizedSignup {
-    pub email: String,
-    pub password: String,
-}
-
-impl SignupInput {
-    /// Normalises and checks every field; all messages at once.
-    pub fn validate(&self, min_password_chars: usize) -> Result<NormalizedSignup, FieldErrors> {
-        let email = canonical_email(&self.email);
-        let password = nfkc(&self.password);
-        let confirmation = nfkc(&self.confirm_password);
-        let mut errors = FieldErrors::default();
-        if let Err(message) = check_email(&email) {
-            errors.add(Field::Email, message);
-        }
-        if let Err(message) = check_password(&password, &email, min_password_chars) {
-            errors.add(Field::Password, message);
-        }
-        if let Err(message) = check_confirmation(&password, &confirmation) {
-            errors.add(Field::ConfirmPassword, message);
-        }
-        if errors.is_empty() {
-            Ok(NormalizedSignup { email, password })
-        } else {
-            Err(errors)
-        }
-    }
-}
-
 /// A rough, rule-free hint of how guessable a password is.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord)]
 pub enum Strength {
@@ -383,19 +342,6 @@ mod tests {
         assert!(check_password(&"x".repeat(1025), email, 15).is_err());
         // Code points count, not bytes.
         assert!(check_password(&"密".repeat(15), email, 15).is_ok());
-    }
-
-    #[test]
-    fn signup_reports_every_field() {
-        let input = SignupInput {
-            email: "nope".into(),
-            password: "short".into(),
-            confirm_password: "other".into(),
-        };
-        let errors = input.validate(15).unwrap_err();
-        assert!(errors.get(Field::Email).is_some());
-        assert!(errors.get(Field::Password).is_some());
-        assert!(errors.get(Field::ConfirmPassword).is_some());
     }
 
     #[test]

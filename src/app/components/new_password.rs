@@ -5,7 +5,10 @@ use leptos::prelude::*;
 
 use super::{field_message, BreachCheck, FieldState, LiveInput};
 use crate::{
-    auth::validation::{check_confirmation, check_password, estimate_strength, nfkc},
+    auth::{
+        forms::NewPasswordInput,
+        validation::{estimate_strength, nfkc},
+    },
     error::{AppError, Field},
 };
 
@@ -20,7 +23,11 @@ pub fn NewPasswordInputs(
     server_error: Signal<Option<AppError>>,
 ) -> impl IntoView {
     let breach = BreachCheck::new();
-    let local = move || check_password(&nfkc(&password.value.get()), &email.get(), min_chars);
+    let typed = move || NewPasswordInput {
+        password: password.value.get(),
+        confirmation: confirm.value.get(),
+    };
+    let local = move || typed().password_message(&email.get(), min_chars);
     let password_message = field_message(password, Field::NewPassword, server_error, move || {
         local().and_then(|()| breach.verdict(&password.value.get()))
     });
@@ -33,7 +40,7 @@ pub fn NewPasswordInputs(
         confirm,
         Field::ConfirmNewPassword,
         server_error,
-        move || check_confirmation(&nfkc(&password.value.get()), &nfkc(&confirm.value.get())),
+        move || typed().confirmation_message(),
     );
     view! {
         <LiveInput id="new_password" label="New password" input_type="password" autocomplete="new-password"

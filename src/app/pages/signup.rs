@@ -11,7 +11,8 @@ use crate::{
     },
     auth::{
         api::Signup,
-        validation::{canonical_email, check_confirmation, check_email, check_password, nfkc},
+        forms::{CanonicalEmail, NewPasswordInput},
+        validation::canonical_email,
         Access, SessionView,
     },
     error::Field,
@@ -37,10 +38,14 @@ fn SignupForm(action: ServerAction<Signup>, session: SessionView) -> impl IntoVi
     on_server_answer(action, vec![email, password, confirm]);
     let canonical = move || canonical_email(&email.value.get());
     let email_message = field_message(email, Field::Email, server_error, move || {
-        check_email(&canonical())
+        CanonicalEmail::parse(&email.value.get()).map(drop)
     });
+    let typed = move || NewPasswordInput {
+        password: password.value.get(),
+        confirmation: confirm.value.get(),
+    };
     let breach = BreachCheck::new();
-    let local = move || check_password(&nfkc(&password.value.get()), &canonical(), min_chars);
+    let local = move || typed().password_message(&canonical(), min_chars);
     let password_message = field_message(password, Field::Password, server_error, move || {
         local().and_then(|()| breach.verdict(&password.value.get()))
     });
@@ -50,7 +55,7 @@ fn SignupForm(action: ServerAction<Signup>, session: SessionView) -> impl IntoVi
         }
     });
     let confirm_message = field_message(confirm, Field::ConfirmPassword, server_error, move || {
-        check_confirmation(&nfkc(&password.value.get()), &nfkc(&confirm.value.get()))
+        typed().confirmation_message()
     });
     view! {
         <div class="card">

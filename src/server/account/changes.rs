@@ -1,10 +1,11 @@
 //! What a signed-in user can change: password, email address, or the
 //! account itself. Each needs the current password.
 
+use crate::server::account::request::RequestCtx;
 use crate::server::{
     account as accounts,
     account::password_reset::check_new_password,
-    audit::{self, Actor, EventKind},
+    audit::{self, EventKind},
     credentials::tokens::{self, TokenKind},
     error::{ServerError, ServerResult},
     mail::Mail,
@@ -15,15 +16,16 @@ use crate::server::{
     users::{User, Users},
 };
 use crate::{
-    auth::validation::{canonical_email, check_email, nfkc},
-    error::{AppError, Field, FieldErrors},
+    auth::forms::{EmailChangeInput, NewPasswordInput},
+    error::AppError,
     routes::link,
 };
 
 /// Fails unless `password` is the user's current password. Guesses count
 /// against the account's login throttle, so a stolen session cannot be used
 /// to try passwords faster than the login form allows.
-pub async fn require_password(state: &AppState, user: &User, password: &str) -> ServerResult<()> {
+pub async fn require_password(ctx: &RequestCtx, user: &User, password: &str) -> ServerResult<()> {
+    let state = &ctx.state;
     let gate = login_throttle::admit(state, &user.email).await?;
     if gate != Gate::Open {
         return Err(gate.refusal().into());
@@ -43,18 +45,16 @@ pub async fn require_password(state: &AppState, user: &User, password: &str) -> 
 /// Sets a new password and ends every session of the account except
 /// `keep` (the caller's, which it then re-keys). Returns the updated user.
 pub async fn change_password(
-    state: &AppState,
-    actor: &Actor,
+    ctx: &RequestCtx,
     user: &User,
     current: &str,
-    new_password: &str,
-    confirmation: &str,
-    keep: Option<&AuthMeta>,
+    new_password: &NewPasswordInput,
 ) -> ServerResult<User> {
-    require_password(state, user, current).await?;
-    let password = nfkc(new_password);
-    check_new_password(state, &password, &nfkc(confirmation), &user.email)?;
-    let hash = state.passwords.hash(password).await?;
+    let (state, actor) = (&ctx.state, &ctx.actor());
+    require_password(ctx, user, current).await?;
+    let password = check_new_password(state, new_password, &user.email)?;
+    let hash = state.passwords.hash(password.into_string()).await?;
+    let keep = ctx.sign_in().await?;
     accounts::change(state, user.id, async |tx| {
         Users::set_password(tx, user.id, &hash).await?;
         // A new password is what someone does on noticing a stranger in
@@ -72,7 +72,7 @@ pub async fn change_password(
         Ok::<_, ServerError>(())
     })
     .await?;
-    end_other_sessions(state, user.id, keep).await;
+    end_other_sessions(state, user.id, keep.as_ref()).await;
     audit::record(
         state,
         actor,
@@ -107,21 +107,14 @@ async fn fresh(state: &AppState, user_id: i64) -> ServerResult<User> {
 /// address that belongs to another account gets a notice instead of a link,
 /// and the answer is the same.
 pub async fn request_email_change(
-    state: &AppState,
-    actor: &Actor,
+    ctx: &RequestCtx,
     user: &User,
     current: &str,
-    new_email: &str,
+    input: &EmailChangeInput,
 ) -> ServerResult<()> {
-    require_password(state, user, current).await?;
-    let new_email = canonical_email(new_email);
-    let mut errors = FieldErrors::default();
-    if let Err(message) = check_email(&new_email) {
-        errors.add(Field::NewEmail, message);
-    } else if new_email == user.email {
-        errors.add(Field::NewEmail, "That is already your address.");
-    }
-    errors.into_result()?;
+    let (state, actor) = (&ctx.state, &ctx.actor());
+    require_password(ctx, user, current).await?;
+    let new_email = input.validate(&user.email)?.as_str().to_owned();
     let result: ServerResult<()> = async {
         let now = state.clock.unix();
         let mut tx = db::write_tx(&state.pool).await?;
@@ -175,11 +168,8 @@ pub async fn request_email_change(
 
 /// Follows an email-change link. Returns the account, or `None` when the
 /// link is unknown, used, expired, or its address was taken meanwhile.
-pub async fn confirm_email_change(
-    state: &AppState,
-    actor: &Actor,
-    token: &str,
-) -> ServerResult<Option<User>> {
+pub async fn confirm_email_change(ctx: &RequestCtx, token: &str) -> ServerResult<Option<User>> {
+    let (state, actor) = (&ctx.state, &ctx.actor());
     let now = state.clock.unix();
     let mut tx = db::write_tx(&state.pool).await?;
     let Some(redeemed) =
@@ -217,13 +207,9 @@ pub async fn confirm_email_change(
 
 /// Deletes the account: the user, their sessions and tokens go in one
 /// transaction (foreign keys cascade), with a goodbye message queued in it.
-pub async fn delete_account(
-    state: &AppState,
-    actor: &Actor,
-    user: &User,
-    current: &str,
-) -> ServerResult<()> {
-    require_password(state, user, current).await?;
+pub async fn delete_account(ctx: &RequestCtx, user: &User, current: &str) -> ServerResult<()> {
+    let (state, actor) = (&ctx.state, &ctx.actor());
+    require_password(ctx, user, current).await?;
     accounts::change(state, user.id, async |tx| {
         state
             .mailer

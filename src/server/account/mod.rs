@@ -13,6 +13,7 @@ pub mod verification;
 
 use sqlx::SqliteConnection;
 
+use crate::server::account::request::RequestCtx;
 use crate::server::{
     config::settings::EmailVerification,
     credentials::breached_passwords,
@@ -25,7 +26,7 @@ use crate::server::{
     users::{User, Users},
 };
 use crate::{
-    auth::validation::{canonical_email, NormalizedSignup, MAX_EMAIL_CHARS, MAX_PASSWORD_CHARS},
+    auth::forms::{LoginInput, Signup},
     error::Field,
 };
 
@@ -69,29 +70,31 @@ pub enum Registered {
 /// exactly the same treatment from the outside (one bcrypt hash, one queued
 /// message, no session change); its owner is mailed a notice instead of a
 /// link. With verification optional it is an `EmailTaken` error.
-pub async fn register(state: &AppState, input: NormalizedSignup) -> ServerResult<Registered> {
-    if breached_passwords::is_breached(&input.password) {
+pub async fn register(ctx: &RequestCtx, input: Signup) -> ServerResult<Registered> {
+    let state = &ctx.state;
+    if breached_passwords::is_breached(input.password.as_str()) {
         return Err(ServerError::field(Field::Password, BREACHED_MESSAGE));
     }
-    let hash = state.passwords.hash(input.password).await?;
+    let hash = state.passwords.hash(input.password.into_string()).await?;
     let now = state.clock.unix();
     let mut tx = db::write_tx(&state.pool).await?;
-    let registered = match Users::insert_if_absent(&mut tx, &input.email, &hash, now).await? {
-        Some(user) => {
-            queue_verification(state, &mut tx, &user).await?;
-            Registered::New(user)
-        }
-        None if state.settings.email_verification == EmailVerification::Optional => {
-            return Err(ServerError::EmailTaken);
-        }
-        None => {
-            state
-                .mailer
-                .queue_in(&mut tx, &Mail::SignupExisting, &input.email)
-                .await?;
-            Registered::Existing
-        }
-    };
+    let registered =
+        match Users::insert_if_absent(&mut tx, input.email.as_str(), &hash, now).await? {
+            Some(user) => {
+                queue_verification(state, &mut tx, &user).await?;
+                Registered::New(user)
+            }
+            None if state.settings.email_verification == EmailVerification::Optional => {
+                return Err(ServerError::EmailTaken);
+            }
+            None => {
+                state
+                    .mailer
+                    .queue_in(&mut tx, &Mail::SignupExisting, input.email.as_str())
+                    .await?;
+                Registered::Existing
+            }
+        };
     tx.commit().await?;
     state.mailer.wake();
     Ok(registered)
@@ -138,18 +141,14 @@ pub enum LoginOutcome {
 /// Checks an email and password. An unknown email costs one bcrypt
 /// verification at the current cost, like a wrong password, so response time
 /// does not reveal which accounts exist.
-pub async fn check_login(
-    state: &AppState,
-    email: &str,
-    password: &str,
-) -> ServerResult<LoginOutcome> {
-    let email = canonical_email(email);
+pub async fn check_login(state: &AppState, input: &LoginInput) -> ServerResult<LoginOutcome> {
     // Over-long input cannot match any account; refuse it before any hashing.
-    if email.chars().count() > MAX_EMAIL_CHARS || password.chars().count() > MAX_PASSWORD_CHARS {
+    let Some(email) = input.attempt() else {
         return Ok(LoginOutcome::Refused { user_id: None });
-    }
-    let user = state.users.by_email(&email).await?;
-    let gate = login_throttle::admit(state, &email).await?;
+    };
+    let (email, password) = (email.as_str(), input.password.as_str());
+    let user = state.users.by_email(email).await?;
+    let gate = login_throttle::admit(state, email).await?;
     if gate != Gate::Open {
         return Ok(LoginOutcome::Throttled {
             user_id: user.map(|u| u.id),
@@ -160,7 +159,7 @@ pub async fn check_login(
     let verification = state.passwords.verify(password.to_owned(), stored).await?;
     match user {
         Some(user) if verification.matches => {
-            login_throttle::clear(state, &email).await?;
+            login_throttle::clear(state, email).await?;
             if verification.needs_rehash {
                 upgrade_hash(state, &user, password).await;
             }

@@ -9,6 +9,7 @@
 use sha2::{Digest, Sha256};
 use tower_sessions::Session;
 
+use crate::server::account::request::RequestCtx;
 use crate::server::{
     account as accounts,
     account::BREACHED_MESSAGE,
@@ -24,10 +25,11 @@ use crate::server::{
     users::{User, Users},
 };
 use crate::{
-    auth::validation::{
-        canonical_email, check_confirmation, check_email_to_look_up, check_password, nfkc,
+    auth::{
+        forms::{CanonicalEmail, NewPassword, NewPasswordInput},
+        validation::nfkc,
     },
-    error::{Field, FieldErrors},
+    error::Field,
     routes::page,
 };
 
@@ -36,12 +38,8 @@ const PENDING_KEY: &str = "gh.reset";
 
 /// Handles a reset request. Invalid input is reported; everything else
 /// answers `Ok` whether or not a message was sent.
-pub async fn request(state: &AppState, actor: &Actor, raw_email: &str) -> ServerResult<()> {
-    let email = canonical_email(raw_email);
-    if let Err(message) = check_email_to_look_up(&email) {
-        return Err(ServerError::field(Field::Email, message));
-    }
-    send_link(state, actor, &email).await
+pub async fn request(ctx: &RequestCtx, email: &CanonicalEmail) -> ServerResult<()> {
+    send_link(&ctx.state, &ctx.actor(), email.as_str()).await
 }
 
 async fn send_link(state: &AppState, actor: &Actor, email: &str) -> ServerResult<()> {
@@ -113,7 +111,8 @@ async fn send_link(state: &AppState, actor: &Actor, email: &str) -> ServerResult
 
 /// Follows a link: when the token is live, remembers it in the session
 /// (by hash) so the form can be shown without it in the URL.
-pub async fn accept_link(state: &AppState, session: &Session, token: &str) -> ServerResult<bool> {
+pub async fn accept_link(ctx: &RequestCtx, token: &str) -> ServerResult<bool> {
+    let (state, session) = (&ctx.state, ctx.session());
     let token_hash = tokens::hash(token);
     let live = link_is_live(state, &token_hash).await?;
     if live {
@@ -130,7 +129,8 @@ pub async fn discard_pending(session: &Session) -> ServerResult<()> {
 }
 
 /// Whether this session holds a reset link that still works.
-pub async fn is_pending(state: &AppState, session: &Session) -> bool {
+pub async fn is_pending(ctx: &RequestCtx) -> bool {
+    let (state, session) = (&ctx.state, ctx.session());
     let Ok(Some(token_hash)) = session.get::<String>(PENDING_KEY).await else {
         return false;
     };
@@ -152,13 +152,9 @@ async fn link_is_live(state: &AppState, token_hash: &str) -> Result<bool, sqlx::
 /// account ends, every other outstanding token is revoked, and the owner is
 /// told by mail. The user is not signed in. `LinkInvalid` when this
 /// session holds no live link (never followed, used, or expired).
-pub async fn reset(
-    state: &AppState,
-    actor: &Actor,
-    session: &Session,
-    new_password: &str,
-    confirmation: &str,
-) -> ServerResult<User> {
+pub async fn reset(ctx: &RequestCtx, new_password: &NewPasswordInput) -> ServerResult<User> {
+    let (state, actor) = (&ctx.state, &ctx.actor());
+    let session = ctx.session();
     let Ok(Some(token_hash)) = session.get::<String>(PENDING_KEY).await else {
         return Err(ServerError::LinkInvalid);
     };
@@ -166,9 +162,8 @@ pub async fn reset(
     let user = owner_of(state, &token_hash, now)
         .await?
         .ok_or(ServerError::LinkInvalid)?;
-    let password = nfkc(new_password);
-    check_new_password(state, &password, &nfkc(confirmation), &user.email)?;
-    let hash = state.passwords.hash(password).await?;
+    let password = check_new_password(state, new_password, &user.email)?;
+    let hash = state.passwords.hash(password.into_string()).await?;
     let reset = accounts::change(state, user.id, async |tx| {
         if tokens::redeem(tx, &token_hash, TokenKind::ResetPassword, now)
             .await?
@@ -219,23 +214,27 @@ async fn owner_of(state: &AppState, token_hash: &str, now: i64) -> ServerResult<
     }
 }
 
-/// The policy for a new password, with messages on the new-password fields.
+/// The new-password rule (shared with the browser), then the breached list
+/// (a breached password is named even when the repetition is wrong).
 pub fn check_new_password(
     state: &AppState,
-    password: &str,
-    confirmation: &str,
+    input: &NewPasswordInput,
     email: &str,
-) -> ServerResult<()> {
-    let mut errors = FieldErrors::default();
-    if let Err(message) = check_password(password, email, state.settings.password_min_length) {
-        errors.add(Field::NewPassword, message);
-    } else if breached_passwords::is_breached(password) {
-        errors.add(Field::NewPassword, BREACHED_MESSAGE);
+) -> ServerResult<NewPassword> {
+    let min_chars = state.settings.password_min_length;
+    let fields = (Field::NewPassword, Field::ConfirmNewPassword);
+    let breached = input.password_message(email, min_chars).is_ok()
+        && breached_passwords::is_breached(&nfkc(&input.password));
+    match input.validate(email, min_chars, fields) {
+        Ok(password) if !breached => Ok(password),
+        Ok(_) => Err(ServerError::field(Field::NewPassword, BREACHED_MESSAGE)),
+        Err(mut errors) => {
+            if breached {
+                errors.add(Field::NewPassword, BREACHED_MESSAGE);
+            }
+            Err(errors.into())
+        }
     }
-    if let Err(message) = check_confirmation(password, confirmation) {
-        errors.add(Field::ConfirmNewPassword, message);
-    }
-    Ok(errors.into_result()?)
 }
 
 /// Forgets reset requests older than the throttle window.

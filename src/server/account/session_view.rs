@@ -32,8 +32,7 @@ pub async fn for_page(ctx: &RequestCtx, access: Access) -> ServerResult<SessionV
         password_min_length: ctx.state.settings.password_min_length,
         email_verification_required: ctx.state.settings.email_verification
             == EmailVerification::Required,
-        reset_pending: access == Access::Anyone
-            && password_reset::is_pending(&ctx.state, session).await,
+        reset_pending: access == Access::Anyone && password_reset::is_pending(ctx).await,
     };
     if view.redirect_for(access, page::HOME).is_none() {
         view.flash = flash::take(session)

@@ -2,6 +2,7 @@
 
 use axum_login::AuthUser;
 
+use crate::auth::forms::LoginInput;
 use crate::error::AppError;
 use crate::server::{
     account as accounts,
@@ -117,13 +118,8 @@ pub async fn renew(ctx: &mut RequestCtx, user: &User) -> ServerResult<()> {
 
 /// Checks credentials and, when they match, signs the user in. Unknown email
 /// and wrong password give the same error.
-pub async fn log_in(
-    ctx: &mut RequestCtx,
-    email: &str,
-    password: &str,
-    remember: bool,
-) -> ServerResult<()> {
-    match accounts::check_login(&ctx.state, email, password).await? {
+pub async fn log_in(ctx: &mut RequestCtx, input: &LoginInput, remember: bool) -> ServerResult<()> {
+    match accounts::check_login(&ctx.state, input).await? {
         LoginOutcome::Accepted(user) => start(ctx, &user, SignInKind::Login, remember).await,
         LoginOutcome::Refused { user_id } => {
             audit::record(

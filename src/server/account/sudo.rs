@@ -142,7 +142,7 @@ pub async fn confirm(
     password: &str,
     next: Option<&str>,
 ) -> ServerResult<String> {
-    account_settings::require_password(&ctx.state, user, password).await?;
+    account_settings::require_password(ctx, user, password).await?;
     mark_confirmed(ctx).await?;
     audit::record(
         &ctx.state,

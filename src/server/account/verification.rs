@@ -1,12 +1,12 @@
 //! Confirming that an account's address is really its owner's.
 
+use crate::server::account::request::RequestCtx;
 use crate::server::{
     account::queue_verification,
-    audit::{self, Actor, EventKind},
+    audit::{self, EventKind},
     credentials::tokens::{self, TokenKind},
     error::ServerResult,
     platform::db,
-    state::AppState,
     users::{User, Users},
 };
 
@@ -15,7 +15,8 @@ const RESEND_INTERVAL_SECS: i64 = 60;
 
 /// Uses a verification link. Returns the account it confirmed, or `None`
 /// when the link is unknown, used or expired.
-pub async fn confirm(state: &AppState, actor: &Actor, token: &str) -> ServerResult<Option<User>> {
+pub async fn confirm(ctx: &RequestCtx, token: &str) -> ServerResult<Option<User>> {
+    let (state, actor) = (&ctx.state, &ctx.actor());
     let now = state.clock.unix();
     let mut tx = db::write_tx(&state.pool).await?;
     let Some(redeemed) =
@@ -36,7 +37,8 @@ pub async fn confirm(state: &AppState, actor: &Actor, token: &str) -> ServerResu
 
 /// Sends a fresh link to an unconfirmed account, unless one went out in the
 /// last minute (then quietly does nothing: the answer is the same).
-pub async fn resend(state: &AppState, actor: &Actor, user: &User) -> ServerResult<()> {
+pub async fn resend(ctx: &RequestCtx, user: &User) -> ServerResult<()> {
+    let (state, actor) = (&ctx.state, &ctx.actor());
     if user.email_verified_at.is_some() {
         return Ok(());
     }

@@ -14,8 +14,8 @@ use crate::auth::Flash;
 use crate::routes::{endpoint, link, page, with_notice};
 use crate::server::{
     account::auth_backend::AuthSession, account::changes as account_settings,
-    account::password_reset, account::verification as email_verification, audit::Actor,
-    protection::client::Client, state::AppState,
+    account::password_reset, account::request::RequestCtx,
+    account::verification as email_verification, protection::client::Client, state::AppState,
 };
 
 /// The reset form's path; its responses never send a `Referer` onwards.
@@ -44,14 +44,15 @@ pub async fn token_links(
     let Some(auth) = request.extensions().get::<AuthSession>().cloned() else {
         return next.run(request).await;
     };
-    let actor = Actor::new(
-        Client::new(request.headers(), request.extensions()),
-        Some(&auth.session),
-    );
+    let ctx = RequestCtx {
+        client: Client::new(request.headers(), request.extensions()),
+        state,
+        auth,
+    };
     match path.as_str() {
-        page::VERIFY_EMAIL => verify_email(&state, &actor, &auth, &token).await,
-        RESET_PATH => reset_link(&state, &auth, &token).await,
-        link::CONFIRM_EMAIL => confirm_email(&state, &actor, &auth, &token).await,
+        page::VERIFY_EMAIL => verify_email(&ctx, &token).await,
+        RESET_PATH => reset_link(&ctx, &token).await,
+        link::CONFIRM_EMAIL => confirm_email(&ctx, &token).await,
         _ => next.run(request).await,
     }
 }
@@ -77,14 +78,9 @@ fn no_referrer(response: &mut Response) {
     );
 }
 
-async fn verify_email(
-    state: &AppState,
-    actor: &Actor,
-    auth: &AuthSession,
-    token: &str,
-) -> Response {
-    let signed_in = auth.user.as_ref().map(|u| u.id);
-    match email_verification::confirm(state, actor, token).await {
+async fn verify_email(ctx: &RequestCtx, token: &str) -> Response {
+    let signed_in = ctx.auth.user.as_ref().map(|u| u.id);
+    match email_verification::confirm(ctx, token).await {
         Ok(Some(user)) if signed_in == Some(user.id) => {
             redirect(with_notice(page::DASHBOARD, Flash::EmailVerified))
         }
@@ -97,8 +93,8 @@ async fn verify_email(
     }
 }
 
-async fn reset_link(state: &AppState, auth: &AuthSession, token: &str) -> Response {
-    let target = match password_reset::accept_link(state, &auth.session, token).await {
+async fn reset_link(ctx: &RequestCtx, token: &str) -> Response {
+    let target = match password_reset::accept_link(ctx, token).await {
         Ok(true) => RESET_PATH.to_owned(),
         _ => with_notice(page::FORGOT_PASSWORD, Flash::LinkInvalid),
     };
@@ -107,19 +103,14 @@ async fn reset_link(state: &AppState, auth: &AuthSession, token: &str) -> Respon
     response
 }
 
-async fn confirm_email(
-    state: &AppState,
-    actor: &Actor,
-    auth: &AuthSession,
-    token: &str,
-) -> Response {
-    let signed_in = auth.user.is_some();
+async fn confirm_email(ctx: &RequestCtx, token: &str) -> Response {
+    let signed_in = ctx.auth.user.is_some();
     let home = if signed_in {
         page::SETTINGS
     } else {
         page::LOGIN
     };
-    match account_settings::confirm_email_change(state, actor, token).await {
+    match account_settings::confirm_email_change(ctx, token).await {
         Ok(Some(_)) => redirect(with_notice(home, Flash::EmailChanged)),
         Ok(None) => redirect(with_notice(home, Flash::LinkInvalid)),
         Err(e) => {
