@@ -18,19 +18,7 @@ type EventRow = (
 
 /// A failed login as the app sends it; (status, Retry-After, body).
 async fn attempt(app: &TestApp, email: &str, password: &str) -> (u16, Option<String>, String) {
-    let browser = app.browser();
-    let token = browser.csrf_token("/login").await;
-    let response = browser
-        .post_fetch(
-            "/api/login",
-            "/login",
-            &[
-                ("email", email),
-                ("password", password),
-                ("csrf_token", &token),
-            ],
-        )
-        .await;
+    let response = app.browser().hydrated().login(email, password).await;
     let status = response.status().as_u16();
     let retry = response
         .headers()
@@ -128,31 +116,13 @@ async fn too_many_failures_lock_the_account_until_a_password_reset() {
     assert!(body.contains("LoginLocked"), "{body}");
     // The owner's way back: a password reset.
     let browser = app.browser();
-    let token = browser.csrf_token("/forgot-password").await;
-    browser
-        .post_form(
-            "/api/request_password_reset",
-            "/forgot-password",
-            &[("email", "locked@example.com"), ("csrf_token", &token)],
-        )
-        .await;
+    browser.request_password_reset("locked@example.com").await;
     let link = app
         .link_in_mail("locked@example.com", "reset_password")
         .await;
     browser.get(&link).await;
-    let token = browser.csrf_token("/forgot-password").await;
     let fresh = "a fresh passphrase after the lockout";
-    browser
-        .post_form(
-            "/api/reset_password",
-            "/reset-password",
-            &[
-                ("new_password", fresh),
-                ("confirm_new_password", fresh),
-                ("csrf_token", &token),
-            ],
-        )
-        .await;
+    browser.reset_password(fresh).await;
     assert_eq!(attempt(&app, "locked@example.com", fresh).await.0, 200);
 }
 
@@ -188,19 +158,7 @@ async fn an_address_over_its_limit_gets_429_with_retry_after() {
     assert!((1..=20).contains(&retry), "{retry}");
     assert!(body.contains("RateLimited"));
     // A plain form post gets a page that says so.
-    let browser = app.browser();
-    let token = browser.csrf_token("/login").await;
-    let response = browser
-        .post_form(
-            "/api/login",
-            "/login",
-            &[
-                ("email", "x@example.com"),
-                ("password", "x"),
-                ("csrf_token", &token),
-            ],
-        )
-        .await;
+    let response = app.browser().login("x@example.com", "x").await;
     assert_eq!(response.status(), 429);
     assert!(response.headers().contains_key("retry-after"));
     let page = response.text().await.unwrap();
@@ -374,9 +332,10 @@ async fn x_forwarded_for_from_a_trusted_proxy_names_the_client() {
 #[tokio::test]
 async fn a_breached_password_is_refused_at_signup_and_at_password_change() {
     let app = spawn_app().await;
-    let browser = app.browser();
-    let response = browser
-        .signup_fetch("breach@example.com", "123456789012345", "123456789012345")
+    let response = app
+        .browser()
+        .hydrated()
+        .signup("breach@example.com", "123456789012345")
         .await;
     assert!(response
         .text()
@@ -384,18 +343,9 @@ async fn a_breached_password_is_refused_at_signup_and_at_password_change() {
         .unwrap()
         .contains("appeared in a data breach"));
     let signed_in = app.signed_up("change-breach@example.com").await;
-    let token = signed_in.csrf_token("/settings").await;
     let response = signed_in
-        .post_fetch(
-            "/api/change_password",
-            "/settings",
-            &[
-                ("current_password", PASSWORD),
-                ("new_password", "qwertyuiopasdfgh"),
-                ("confirm_new_password", "qwertyuiopasdfgh"),
-                ("csrf_token", &token),
-            ],
-        )
+        .hydrated()
+        .change_password(PASSWORD, "qwertyuiopasdfgh")
         .await;
     assert_eq!(response.status(), 422);
     assert!(response
@@ -414,9 +364,7 @@ async fn the_browser_can_ask_whether_a_password_is_breached() {
         ("123456789012345", "true"),
         ("correct horse battery staple", "false"),
     ] {
-        let response = browser
-            .post_fetch("/api/check_password", "/signup", &[("password", password)])
-            .await;
+        let response = browser.hydrated().check_password(password).await;
         assert_eq!(response.text().await.unwrap(), breached, "{password}");
     }
 }
@@ -440,38 +388,13 @@ async fn every_event_kind_lands_in_the_security_log_without_secrets() {
     other.signup("unverified@example.com", PASSWORD).await;
     other.login("unverified@example.com", PASSWORD).await;
     app.clock.advance(61);
-    let token = other.csrf_token("/verify-email").await;
-    other
-        .post_form(
-            "/api/resend_verification",
-            "/verify-email",
-            &[("csrf_token", &token)],
-        )
-        .await;
-    let token = other.csrf_token("/forgot-password").await;
-    other
-        .post_form(
-            "/api/request_password_reset",
-            "/forgot-password",
-            &[("email", "log@example.com"), ("csrf_token", &token)],
-        )
-        .await;
+    other.resend_verification().await;
+    other.request_password_reset("log@example.com").await;
     let reset_link = app.link_in_mail("log@example.com", "reset_password").await;
     other.get(&reset_link).await;
     let reset_token = reset_link.split("token=").nth(1).unwrap().to_owned();
     let new_password = "second secret passphrase here";
-    let token = other.csrf_token("/forgot-password").await;
-    other
-        .post_form(
-            "/api/reset_password",
-            "/reset-password",
-            &[
-                ("new_password", new_password),
-                ("confirm_new_password", new_password),
-                ("csrf_token", &token),
-            ],
-        )
-        .await;
+    other.reset_password(new_password).await;
     // ...a password and an email change, an expiry, a deletion, a rate limit.
     let browser = app.browser();
     let response = browser.login("log@example.com", new_password).await;
@@ -487,32 +410,9 @@ async fn every_event_kind_lands_in_the_security_log_without_secrets() {
     browser
         .confirm_password(new_password, "/settings/sessions")
         .await;
-    let token = browser.csrf_token("/settings").await;
     let third = "third secret passphrase here";
-    browser
-        .post_form(
-            "/api/change_password",
-            "/settings",
-            &[
-                ("current_password", new_password),
-                ("new_password", third),
-                ("confirm_new_password", third),
-                ("csrf_token", &token),
-            ],
-        )
-        .await;
-    let token = browser.csrf_token("/settings").await;
-    browser
-        .post_form(
-            "/api/change_email",
-            "/settings",
-            &[
-                ("current_password", third),
-                ("new_email", "log2@example.com"),
-                ("csrf_token", &token),
-            ],
-        )
-        .await;
+    browser.change_password(new_password, third).await;
+    browser.change_email(third, "log2@example.com").await;
     let link = app
         .link_in_mail("log2@example.com", "confirm_new_email")
         .await;
@@ -520,14 +420,7 @@ async fn every_event_kind_lands_in_the_security_log_without_secrets() {
     app.clock.advance(2 * 3600);
     browser.get("/dashboard").await;
     browser.login("log2@example.com", third).await;
-    let token = browser.csrf_token("/settings").await;
-    browser
-        .post_form(
-            "/api/delete_account",
-            "/settings",
-            &[("current_password", third), ("csrf_token", &token)],
-        )
-        .await;
+    browser.delete_account(third).await;
     for _ in 0..4 {
         app.browser()
             .post_fetch("/api/signup", "/signup", &[])
@@ -586,10 +479,7 @@ async fn the_activity_page_lists_the_users_own_events_in_words() {
     assert!(html.contains("just now"), "{html}");
     let response = app.browser().get("/settings/activity").await;
     assert_eq!(location(&response), "/login?next=%2Fsettings%2Factivity");
-    let api = app
-        .browser()
-        .post_fetch("/api/activity", "/", &[("page", "0")])
-        .await;
+    let api = app.browser().hydrated().activity(0).await;
     assert_eq!(
         api.status(),
         401,

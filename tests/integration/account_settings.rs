@@ -4,32 +4,6 @@ use crate::support::*;
 
 const NEW_PASSWORD: &str = "a brand new passphrase today";
 
-async fn post_settings(
-    browser: &Browser,
-    endpoint: &str,
-    fields: &[(&str, &str)],
-) -> reqwest::Response {
-    let token = browser.csrf_token("/settings").await;
-    let mut fields = fields.to_vec();
-    fields.push(("csrf_token", &token));
-    browser
-        .post_fetch(&format!("/api/{endpoint}"), "/settings", &fields)
-        .await
-}
-
-async fn change_password(browser: &Browser, current: &str) -> reqwest::Response {
-    post_settings(
-        browser,
-        "change_password",
-        &[
-            ("current_password", current),
-            ("new_password", NEW_PASSWORD),
-            ("confirm_new_password", NEW_PASSWORD),
-        ],
-    )
-    .await
-}
-
 #[tokio::test]
 async fn the_settings_page_needs_a_signed_in_user() {
     let app = spawn_app().await;
@@ -57,7 +31,10 @@ async fn the_settings_page_needs_a_signed_in_user() {
 async fn changing_the_password_needs_the_current_one() {
     let app = spawn_app().await;
     let browser = app.signed_up("current@example.com").await;
-    let response = change_password(&browser, "not my password at all").await;
+    let response = browser
+        .hydrated()
+        .change_password("not my password at all", NEW_PASSWORD)
+        .await;
     assert_eq!(response.status(), 422);
     assert!(response
         .text()
@@ -78,7 +55,10 @@ async fn changing_the_password_ends_other_sessions_keeps_this_one_with_a_new_id_
     let elsewhere = app.browser();
     elsewhere.login("change@example.com", PASSWORD).await;
     let before = here.session_cookie().unwrap();
-    let response = change_password(&here, PASSWORD).await;
+    let response = here
+        .hydrated()
+        .change_password(PASSWORD, NEW_PASSWORD)
+        .await;
     assert_eq!(response.status(), 200);
     assert_eq!(location(&response), "/settings?notice=password_changed");
     assert_ne!(here.session_cookie().unwrap(), before, "a new session id");
@@ -109,15 +89,10 @@ async fn changing_the_password_ends_other_sessions_keeps_this_one_with_a_new_id_
 async fn changing_the_email_waits_for_the_new_address_to_confirm() {
     let app = spawn_app().await;
     let browser = app.signed_up("old@example.com").await;
-    let response = post_settings(
-        &browser,
-        "change_email",
-        &[
-            ("current_password", PASSWORD),
-            ("new_email", "New@Example.com"),
-        ],
-    )
-    .await;
+    let response = browser
+        .hydrated()
+        .change_email(PASSWORD, "New@Example.com")
+        .await;
     assert_eq!(location(&response), "/settings?notice=email_change_sent");
     app.mail("old@example.com", "email_change_requested").await;
     let link = app
@@ -149,22 +124,20 @@ async fn a_password_change_cancels_a_pending_email_change() {
     let app = spawn_app().await;
     // A stranger who has the password asks to move the account to their address.
     let stranger = app.signed_up("owner@example.com").await;
-    post_settings(
-        &stranger,
-        "change_email",
-        &[
-            ("current_password", PASSWORD),
-            ("new_email", "stranger@example.com"),
-        ],
-    )
-    .await;
+    stranger
+        .hydrated()
+        .change_email(PASSWORD, "stranger@example.com")
+        .await;
     let link = app
         .link_in_mail("stranger@example.com", "confirm_new_email")
         .await;
     // The owner, warned by mail, changes the password.
     let owner = app.browser();
     owner.login("owner@example.com", PASSWORD).await;
-    let response = change_password(&owner, PASSWORD).await;
+    let response = owner
+        .hydrated()
+        .change_password(PASSWORD, NEW_PASSWORD)
+        .await;
     assert_eq!(location(&response), "/settings?notice=password_changed");
     assert!(location(&app.browser().get(&link).await).ends_with("notice=link_invalid"));
     assert_eq!(
@@ -177,27 +150,17 @@ async fn a_password_change_cancels_a_pending_email_change() {
 async fn reset_links_sent_to_the_old_address_die_with_it() {
     let app = spawn_app().await;
     let browser = app.signed_up("before@example.com").await;
-    let asker = app.browser();
-    let token = asker.csrf_token("/forgot-password").await;
-    asker
-        .post_fetch(
-            "/api/request_password_reset",
-            "/forgot-password",
-            &[("email", "before@example.com"), ("csrf_token", &token)],
-        )
+    app.browser()
+        .hydrated()
+        .request_password_reset("before@example.com")
         .await;
     let reset = app
         .link_in_mail("before@example.com", "reset_password")
         .await;
-    post_settings(
-        &browser,
-        "change_email",
-        &[
-            ("current_password", PASSWORD),
-            ("new_email", "after@example.com"),
-        ],
-    )
-    .await;
+    browser
+        .hydrated()
+        .change_email(PASSWORD, "after@example.com")
+        .await;
     let change = app
         .link_in_mail("after@example.com", "confirm_new_email")
         .await;
@@ -216,15 +179,10 @@ async fn changing_to_a_taken_address_answers_the_same_and_tells_that_address() {
     let app = spawn_app().await;
     app.signed_up("taken@example.com").await;
     let browser = app.signed_up("mover@example.com").await;
-    let response = post_settings(
-        &browser,
-        "change_email",
-        &[
-            ("current_password", PASSWORD),
-            ("new_email", "taken@example.com"),
-        ],
-    )
-    .await;
+    let response = browser
+        .hydrated()
+        .change_email(PASSWORD, "taken@example.com")
+        .await;
     assert_eq!(location(&response), "/settings?notice=email_change_sent");
     app.mail("taken@example.com", "email_in_use").await;
     app.mail("mover@example.com", "email_change_requested")
@@ -236,26 +194,16 @@ async fn changing_to_a_taken_address_answers_the_same_and_tells_that_address() {
 async fn changing_the_email_needs_the_current_password_and_a_valid_new_address() {
     let app = spawn_app().await;
     let browser = app.signed_up("guard@example.com").await;
-    let response = post_settings(
-        &browser,
-        "change_email",
-        &[
-            ("current_password", "wrong"),
-            ("new_email", "x@example.com"),
-        ],
-    )
-    .await;
+    let response = browser
+        .hydrated()
+        .change_email("wrong", "x@example.com")
+        .await;
     assert!(response
         .text()
         .await
         .unwrap()
         .contains("That is not your current password."));
-    let response = post_settings(
-        &browser,
-        "change_email",
-        &[("current_password", PASSWORD), ("new_email", "nope")],
-    )
-    .await;
+    let response = browser.hydrated().change_email(PASSWORD, "nope").await;
     assert!(response
         .text()
         .await
@@ -269,17 +217,11 @@ async fn deleting_the_account_removes_everything_and_signs_out_every_device() {
     let browser = app.signed_up("bye@example.com").await;
     let phone = app.browser();
     phone.login("bye@example.com", PASSWORD).await;
-    let response =
-        post_settings(&browser, "delete_account", &[("current_password", "wrong")]).await;
+    let response = browser.hydrated().delete_account("wrong").await;
     assert_eq!(response.status(), 422);
     assert_eq!(app.user_count().await, 1);
 
-    let response = post_settings(
-        &browser,
-        "delete_account",
-        &[("current_password", PASSWORD)],
-    )
-    .await;
+    let response = browser.hydrated().delete_account(PASSWORD).await;
     assert_eq!(location(&response), "/?notice=account_deleted");
     assert!(browser
         .page("/?notice=account_deleted")
@@ -307,7 +249,7 @@ async fn a_device_of_a_deleted_account_can_sign_in_to_another_one() {
     let phone = app.browser();
     phone.login("gone@example.com", PASSWORD).await;
     assert!(phone.is_signed_in().await, "its session is now cached");
-    post_settings(&laptop, "delete_account", &[("current_password", PASSWORD)]).await;
+    laptop.hydrated().delete_account(PASSWORD).await;
     assert!(!phone.is_signed_in().await);
     let response = phone.login("other@example.com", PASSWORD).await;
     assert_eq!(location(&response), "/dashboard");
@@ -327,13 +269,8 @@ async fn an_account_that_reuses_a_deleted_id_inherits_nothing() {
     // A session that ended leaves a record naming its user.
     let phone = app.browser();
     phone.login("old@example.com", PASSWORD).await;
-    change_password(&old, PASSWORD).await;
-    post_settings(
-        &old,
-        "delete_account",
-        &[("current_password", NEW_PASSWORD)],
-    )
-    .await;
+    old.hydrated().change_password(PASSWORD, NEW_PASSWORD).await;
+    old.hydrated().delete_account(NEW_PASSWORD).await;
     assert_eq!(app.user_count().await, 0);
     let linked: i64 = sqlx::query_scalar(
         "SELECT (SELECT COUNT(*) FROM auth_events WHERE user_id = ?1) \
@@ -356,15 +293,10 @@ async fn an_account_that_reuses_a_deleted_id_inherits_nothing() {
 async fn an_email_change_link_expires() {
     let app = spawn_with(|s| s.session_idle_timeout_secs = 3 * 24 * 3600).await;
     let browser = app.signed_up("slow@example.com").await;
-    post_settings(
-        &browser,
-        "change_email",
-        &[
-            ("current_password", PASSWORD),
-            ("new_email", "slower@example.com"),
-        ],
-    )
-    .await;
+    browser
+        .hydrated()
+        .change_email(PASSWORD, "slower@example.com")
+        .await;
     let link = app
         .link_in_mail("slower@example.com", "confirm_new_email")
         .await;

@@ -22,19 +22,12 @@ async fn failed_login_observation(
     email: &str,
     fetch: bool,
 ) -> (u16, String, String, usize) {
-    let browser = app.browser();
-    let token = browser.csrf_token("/login").await;
-    let fields = [
-        ("email", email),
-        ("password", "wrong password, sorry"),
-        ("csrf_token", token.as_str()),
-        ("next", ""),
-    ];
-    let response = if fetch {
-        browser.post_fetch("/api/login", "/login", &fields).await
+    let browser = if fetch {
+        app.browser().hydrated()
     } else {
-        browser.post_form("/api/login", "/login", &fields).await
+        app.browser()
     };
+    let response = browser.login(email, "wrong password, sorry").await;
     let status = response.status().as_u16();
     let target = location(&response);
     let cookies = set_cookies(&response).len();
@@ -112,9 +105,7 @@ async fn login_rotates_the_csrf_token() {
     browser.login("rotate@example.com", PASSWORD).await;
     let after = browser.csrf_token("/dashboard").await;
     assert_ne!(before, after);
-    let response = browser
-        .post_fetch("/api/logout", "/dashboard", &[("csrf_token", &before)])
-        .await;
+    let response = browser.hydrated().with_csrf_token(&before).logout().await;
     assert_eq!(response.status(), 403, "the pre-login token is worthless");
     assert!(browser.is_signed_in().await);
 }

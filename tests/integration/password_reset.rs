@@ -3,15 +3,7 @@
 use crate::support::*;
 
 async fn request_reset(app: &TestApp, email: &str) -> (u16, String, usize, String) {
-    let browser = app.browser();
-    let token = browser.csrf_token("/forgot-password").await;
-    let response = browser
-        .post_fetch(
-            "/api/request_password_reset",
-            "/forgot-password",
-            &[("email", email), ("csrf_token", &token)],
-        )
-        .await;
+    let response = app.browser().hydrated().request_password_reset(email).await;
     let status = response.status().as_u16();
     let target = location(&response);
     let cookies = set_cookies(&response).len();
@@ -69,23 +61,6 @@ async fn follow_reset_link(app: &TestApp, email: &str) -> (Browser, String) {
     (browser, link)
 }
 
-async fn submit_new_password(browser: &Browser, password: &str) -> reqwest::Response {
-    // Any page's form carries the session's token (the reset form is only
-    // shown while the link works).
-    let token = browser.csrf_token("/forgot-password").await;
-    browser
-        .post_form(
-            "/api/reset_password",
-            "/reset-password",
-            &[
-                ("new_password", password),
-                ("confirm_new_password", password),
-                ("csrf_token", &token),
-            ],
-        )
-        .await
-}
-
 const NEW_PASSWORD: &str = "a brand new passphrase today";
 
 #[tokio::test]
@@ -97,7 +72,7 @@ async fn a_reset_sets_the_password_ends_every_session_and_does_not_sign_in() {
     assert_eq!(page.headers()["referrer-policy"], "no-referrer");
     assert!(page.text().await.unwrap().contains("Confirm new password"));
 
-    let response = submit_new_password(&browser, NEW_PASSWORD).await;
+    let response = browser.reset_password(NEW_PASSWORD).await;
     assert_eq!(location(&response), "/login?notice=password_reset");
     assert!(!browser.is_signed_in().await, "a reset does not sign in");
     assert!(!laptop.is_signed_in().await, "other sessions end");
@@ -118,7 +93,7 @@ async fn a_reset_link_works_once() {
     let app = spawn_app().await;
     app.signed_up("single@example.com").await;
     let (browser, link) = follow_reset_link(&app, "single@example.com").await;
-    submit_new_password(&browser, NEW_PASSWORD).await;
+    browser.reset_password(NEW_PASSWORD).await;
     let again = app.browser().get(&link).await;
     assert_eq!(location(&again), "/forgot-password?notice=link_invalid");
 }
@@ -129,7 +104,7 @@ async fn a_reset_link_expires_after_thirty_minutes() {
     app.signed_up("expiry@example.com").await;
     let (browser, link) = follow_reset_link(&app, "expiry@example.com").await;
     app.clock.advance(30 * 60 + 1);
-    let response = submit_new_password(&browser, NEW_PASSWORD).await;
+    let response = browser.reset_password(NEW_PASSWORD).await;
     assert_eq!(location(&response), "/forgot-password?notice=link_invalid");
     assert_eq!(
         location(&app.browser().get(&link).await),
@@ -145,19 +120,7 @@ async fn a_password_change_invalidates_outstanding_reset_links() {
     let link = app
         .link_in_mail("changed@example.com", "reset_password")
         .await;
-    let token = browser.csrf_token("/settings").await;
-    let response = browser
-        .post_form(
-            "/api/change_password",
-            "/settings",
-            &[
-                ("current_password", PASSWORD),
-                ("new_password", NEW_PASSWORD),
-                ("confirm_new_password", NEW_PASSWORD),
-                ("csrf_token", &token),
-            ],
-        )
-        .await;
+    let response = browser.change_password(PASSWORD, NEW_PASSWORD).await;
     assert_eq!(location(&response), "/settings?notice=password_changed");
     assert_eq!(
         location(&app.browser().get(&link).await),
@@ -170,13 +133,13 @@ async fn the_new_password_must_meet_the_policy_and_errors_come_back_to_the_form(
     let app = spawn_app().await;
     app.signed_up("policy@example.com").await;
     let (browser, _) = follow_reset_link(&app, "policy@example.com").await;
-    let response = submit_new_password(&browser, "short").await;
+    let response = browser.reset_password("short").await;
     // The page sends no Referer; the error still comes back to the form.
     let target = location(&response);
     assert!(target.contains("/reset-password?__path="), "{target}");
     let html = follow(&browser, response).await;
     assert!(html.contains("Use at least 15 characters"), "{html}");
-    let response = submit_new_password(&browser, NEW_PASSWORD).await;
+    let response = browser.reset_password(NEW_PASSWORD).await;
     assert_eq!(
         location(&response),
         "/login?notice=password_reset",
@@ -219,7 +182,7 @@ async fn a_reset_revokes_every_other_outstanding_link() {
     browser.page("/forgot-password").await;
     browser.get(&second).await;
     assert_eq!(
-        location(&submit_new_password(&browser, NEW_PASSWORD).await),
+        location(&browser.reset_password(NEW_PASSWORD).await),
         "/login?notice=password_reset"
     );
     assert_eq!(

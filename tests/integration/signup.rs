@@ -46,7 +46,8 @@ async fn signup_from_the_hydrated_app_answers_with_a_client_side_redirect() {
     let app = spawn_app().await;
     let browser = app.browser();
     let response = browser
-        .signup_fetch("fetch@example.com", PASSWORD, PASSWORD)
+        .hydrated()
+        .signup("fetch@example.com", PASSWORD)
         .await;
     assert_eq!(response.status(), 200);
     assert_eq!(location(&response), "/check-email");
@@ -77,7 +78,8 @@ async fn with_optional_verification_a_duplicate_email_gets_a_message_on_the_emai
     app.browser().signup("taken@example.com", PASSWORD).await;
     let browser = app.browser();
     let response = browser
-        .signup_fetch("Taken@Example.com", PASSWORD, PASSWORD)
+        .hydrated()
+        .signup("Taken@Example.com", PASSWORD)
         .await;
     assert_eq!(response.status(), 422);
     let body = response.text().await.unwrap();
@@ -94,7 +96,8 @@ async fn both_spellings_of_an_internationalised_domain_are_one_address() {
     app.browser().signup("hans@bücher.de", PASSWORD).await;
     let response = app
         .browser()
-        .signup_fetch("Hans@XN--BCHER-KVA.de", PASSWORD, PASSWORD)
+        .hydrated()
+        .signup("Hans@XN--BCHER-KVA.de", PASSWORD)
         .await;
     assert_eq!(response.status(), 422);
     assert!(response.text().await.unwrap().contains("already exists"));
@@ -132,22 +135,11 @@ async fn twenty_concurrent_signups_for_one_email_create_one_account() {
     for _ in 0..20 {
         let browser = app.browser();
         let token = browser.csrf_token("/signup").await;
-        browsers.push((browser, token));
+        browsers.push(browser.hydrated().with_csrf_token(&token));
     }
-    let attempts = browsers.iter().map(|(browser, token)| async move {
-        browser
-            .post_fetch(
-                "/api/signup",
-                "/signup",
-                &[
-                    ("email", "race@example.com"),
-                    ("password", PASSWORD),
-                    ("confirm_password", PASSWORD),
-                    ("csrf_token", token),
-                ],
-            )
-            .await
-    });
+    let attempts = browsers
+        .iter()
+        .map(|browser| browser.signup("race@example.com", PASSWORD));
     let statuses: Vec<u16> = futures::future::join_all(attempts)
         .await
         .iter()
@@ -161,7 +153,10 @@ async fn twenty_concurrent_signups_for_one_email_create_one_account() {
 
 async fn signup_error(app: &TestApp, email: &str, password: &str, confirm: &str) -> String {
     let browser = app.browser();
-    let response = browser.signup_fetch(email, password, confirm).await;
+    let response = browser
+        .hydrated()
+        .signup_with_confirmation(email, password, confirm)
+        .await;
     assert_eq!(
         response.status(),
         422,
@@ -231,19 +226,7 @@ async fn long_unicode_passwords_are_accepted_and_work() {
 async fn without_javascript_validation_errors_are_rendered_in_the_form() {
     let app = spawn_app().await;
     let browser = app.browser();
-    let token = browser.csrf_token("/signup").await;
-    let response = browser
-        .post_form(
-            "/api/signup",
-            "/signup",
-            &[
-                ("email", "nope"),
-                ("password", "short"),
-                ("confirm_password", "short"),
-                ("csrf_token", &token),
-            ],
-        )
-        .await;
+    let response = browser.signup("nope", "short").await;
     assert_eq!(response.status(), 302);
     let html = follow(&browser, response).await;
     assert!(html.contains("Enter a valid email address"), "{html}");

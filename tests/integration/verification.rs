@@ -24,31 +24,26 @@ async fn an_unconfirmed_account_can_do_no_more_through_the_api_than_its_pages() 
     let browser = app.browser();
     browser.signup("api@example.com", PASSWORD).await;
     browser.login("api@example.com", PASSWORD).await;
+    // Its pages redirect to the confirmation page, so the token is read there.
     let token = browser.csrf_token("/verify-email").await;
-    for (endpoint, fields) in [
+    let app_js = browser.hydrated().with_csrf_token(&token);
+    for (endpoint, response) in [
         (
             "change_email",
-            vec![
-                ("current_password", PASSWORD),
-                ("new_email", "elsewhere@example.com"),
-            ],
+            app_js.change_email(PASSWORD, "elsewhere@example.com").await,
         ),
         (
             "change_password",
-            vec![
-                ("current_password", PASSWORD),
-                ("new_password", "another long passphrase here"),
-                ("confirm_new_password", "another long passphrase here"),
-            ],
+            app_js
+                .change_password(PASSWORD, "another long passphrase here")
+                .await,
         ),
-        ("sessions", vec![]),
-        ("revoke_other_sessions", vec![]),
+        ("sessions", app_js.sessions().await),
+        (
+            "revoke_other_sessions",
+            app_js.revoke_other_sessions().await,
+        ),
     ] {
-        let mut fields = fields;
-        fields.push(("csrf_token", &token));
-        let response = browser
-            .post_fetch(&format!("/api/{endpoint}"), "/verify-email", &fields)
-            .await;
         assert_eq!(response.status(), 403, "{endpoint}");
         assert!(
             response.text().await.unwrap().contains("EmailNotVerified"),
@@ -57,13 +52,7 @@ async fn an_unconfirmed_account_can_do_no_more_through_the_api_than_its_pages() 
     }
     assert!(app.outbox().iter().all(|m| m.kind != "confirm_new_email"));
     // What the confirmation page offers still works.
-    let response = browser
-        .post_fetch(
-            "/api/resend_verification",
-            "/verify-email",
-            &[("csrf_token", &token)],
-        )
-        .await;
+    let response = browser.hydrated().resend_verification().await;
     assert_eq!(response.status(), 200);
 }
 
@@ -125,28 +114,14 @@ async fn resend_sends_a_new_link_at_most_once_a_minute() {
     browser.login("resend@example.com", PASSWORD).await;
     app.mail("resend@example.com", "verify_email").await;
     for _ in 0..2 {
-        let token = browser.csrf_token("/verify-email").await;
-        let response = browser
-            .post_form(
-                "/api/resend_verification",
-                "/verify-email",
-                &[("csrf_token", &token)],
-            )
-            .await;
+        let response = browser.resend_verification().await;
         assert_eq!(
             location(&response),
             "/verify-email?notice=verification_sent"
         );
     }
     app.clock.advance(61);
-    let token = browser.csrf_token("/verify-email").await;
-    browser
-        .post_form(
-            "/api/resend_verification",
-            "/verify-email",
-            &[("csrf_token", &token)],
-        )
-        .await;
+    browser.resend_verification().await;
     let mut activity = app.state().mailer.activity();
     activity.wait_for(|a| a.delivered >= 2).await.unwrap();
     let links: Vec<_> = app
@@ -161,7 +136,7 @@ async fn resend_sends_a_new_link_at_most_once_a_minute() {
 async fn signup_observation(app: &TestApp, email: &str) -> (u16, String, Vec<String>, String) {
     let browser = app.browser();
     browser.page("/signup").await;
-    let response = browser.signup_fetch(email, PASSWORD, PASSWORD).await;
+    let response = browser.hydrated().signup(email, PASSWORD).await;
     let status = response.status().as_u16();
     let target = location(&response);
     let cookies = set_cookies(&response)
