@@ -4,6 +4,15 @@ use crate::support::*;
 
 const NEW_PASSWORD: &str = "a brand new passphrase today";
 
+/// Asks, from the settings of the signed-in `browser`, to move its account
+/// to `new_email`; returns the confirmation link mailed there.
+async fn request_email_change(app: &TestApp, browser: &Browser, new_email: &str) -> String {
+    let response = browser.with_js().change_email(PASSWORD, new_email).await;
+    assert_eq!(location(&response), "/settings?notice=email_change_sent");
+    let to = gatehouse::auth::validation::canonical_email(new_email);
+    app.link_in_mail(&to, "confirm_new_email").await
+}
+
 #[tokio::test]
 async fn the_settings_page_needs_a_signed_in_user() {
     let app = spawn_app().await;
@@ -30,19 +39,16 @@ async fn the_settings_page_needs_a_signed_in_user() {
 #[tokio::test]
 async fn changing_the_password_needs_the_current_one() {
     let app = spawn_app().await;
-    let browser = app.signed_up("current@example.com").await;
+    let browser = app.signed_up("current@example.com").await.with_js();
     let response = browser
-        .hydrated()
         .change_password("not my password at all", NEW_PASSWORD)
         .await;
     assert_eq!(response.status(), 422);
-    assert!(response
-        .text()
+    assert!(body(response)
         .await
-        .unwrap()
         .contains("That is not your current password."));
     assert_eq!(
-        location(&app.browser().login("current@example.com", PASSWORD).await),
+        app.login_redirect("current@example.com", PASSWORD).await,
         "/dashboard"
     );
 }
@@ -51,14 +57,10 @@ async fn changing_the_password_needs_the_current_one() {
 async fn changing_the_password_ends_other_sessions_keeps_this_one_with_a_new_id_and_mails_a_notice()
 {
     let app = spawn_app().await;
-    let here = app.signed_up("change@example.com").await;
-    let elsewhere = app.browser();
-    elsewhere.login("change@example.com", PASSWORD).await;
+    let here = app.signed_up("change@example.com").await.with_js();
+    let elsewhere = app.signed_in("change@example.com").await;
     let before = here.session_cookie().unwrap();
-    let response = here
-        .hydrated()
-        .change_password(PASSWORD, NEW_PASSWORD)
-        .await;
+    let response = here.change_password(PASSWORD, NEW_PASSWORD).await;
     assert_eq!(response.status(), 200);
     assert_eq!(location(&response), "/settings?notice=password_changed");
     assert_ne!(here.session_cookie().unwrap(), before, "a new session id");
@@ -75,11 +77,7 @@ async fn changing_the_password_ends_other_sessions_keeps_this_one_with_a_new_id_
         302
     );
     assert_eq!(
-        location(
-            &app.browser()
-                .login("change@example.com", NEW_PASSWORD)
-                .await
-        ),
+        app.login_redirect("change@example.com", NEW_PASSWORD).await,
         "/dashboard"
     );
     app.mail("change@example.com", "password_changed").await;
@@ -89,31 +87,27 @@ async fn changing_the_password_ends_other_sessions_keeps_this_one_with_a_new_id_
 async fn changing_the_email_waits_for_the_new_address_to_confirm() {
     let app = spawn_app().await;
     let browser = app.signed_up("old@example.com").await;
-    let response = browser
-        .hydrated()
-        .change_email(PASSWORD, "New@Example.com")
-        .await;
-    assert_eq!(location(&response), "/settings?notice=email_change_sent");
+    let link = request_email_change(&app, &browser, "New@Example.com").await;
     app.mail("old@example.com", "email_change_requested").await;
-    let link = app
-        .link_in_mail("new@example.com", "confirm_new_email")
-        .await;
     assert!(
         browser.page("/settings").await.contains("old@example.com"),
         "unchanged until confirmed"
     );
     assert_eq!(
-        location(&browser.get(&link).await),
+        browser.redirect_from(&link).await,
         "/settings?notice=email_changed"
     );
     assert!(browser.page("/dashboard").await.contains("new@example.com"));
     assert_eq!(
-        location(&app.browser().login("new@example.com", PASSWORD).await),
+        app.login_redirect("new@example.com", PASSWORD).await,
         "/dashboard"
     );
-    assert!(location(&app.browser().login("old@example.com", PASSWORD).await).contains("__err"));
+    assert!(app
+        .login_redirect("old@example.com", PASSWORD)
+        .await
+        .contains("__err"));
     assert_eq!(
-        location(&browser.get(&link).await),
+        browser.redirect_from(&link).await,
         "/settings?notice=link_invalid",
         "once only"
     );
@@ -124,24 +118,21 @@ async fn a_password_change_cancels_a_pending_email_change() {
     let app = spawn_app().await;
     // A stranger who has the password asks to move the account to their address.
     let stranger = app.signed_up("owner@example.com").await;
-    stranger
-        .hydrated()
-        .change_email(PASSWORD, "stranger@example.com")
-        .await;
-    let link = app
-        .link_in_mail("stranger@example.com", "confirm_new_email")
-        .await;
+    let link = request_email_change(&app, &stranger, "stranger@example.com").await;
     // The owner, warned by mail, changes the password.
-    let owner = app.browser();
-    owner.login("owner@example.com", PASSWORD).await;
+    let owner = app.signed_in("owner@example.com").await;
     let response = owner
-        .hydrated()
+        .with_js()
         .change_password(PASSWORD, NEW_PASSWORD)
         .await;
     assert_eq!(location(&response), "/settings?notice=password_changed");
-    assert!(location(&app.browser().get(&link).await).ends_with("notice=link_invalid"));
+    assert!(app
+        .browser()
+        .redirect_from(&link)
+        .await
+        .ends_with("notice=link_invalid"));
     assert_eq!(
-        location(&app.browser().login("owner@example.com", NEW_PASSWORD).await),
+        app.login_redirect("owner@example.com", NEW_PASSWORD).await,
         "/dashboard"
     );
 }
@@ -150,28 +141,19 @@ async fn a_password_change_cancels_a_pending_email_change() {
 async fn reset_links_sent_to_the_old_address_die_with_it() {
     let app = spawn_app().await;
     let browser = app.signed_up("before@example.com").await;
-    app.browser()
-        .hydrated()
+    app.browser_with_js()
         .request_password_reset("before@example.com")
         .await;
     let reset = app
         .link_in_mail("before@example.com", "reset_password")
         .await;
-    browser
-        .hydrated()
-        .change_email(PASSWORD, "after@example.com")
-        .await;
-    let change = app
-        .link_in_mail("after@example.com", "confirm_new_email")
-        .await;
+    let change = request_email_change(&app, &browser, "after@example.com").await;
     assert_eq!(
-        location(&browser.get(&change).await),
+        browser.redirect_from(&change).await,
         "/settings?notice=email_changed"
     );
-    assert_eq!(
-        location(&app.browser().get(&reset).await),
-        "/forgot-password?notice=link_invalid"
-    );
+    let reset_lands_on = app.browser().redirect_from(&reset).await;
+    assert_eq!(reset_lands_on, "/forgot-password?notice=link_invalid");
 }
 
 #[tokio::test]
@@ -180,7 +162,7 @@ async fn changing_to_a_taken_address_answers_the_same_and_tells_that_address() {
     app.signed_up("taken@example.com").await;
     let browser = app.signed_up("mover@example.com").await;
     let response = browser
-        .hydrated()
+        .with_js()
         .change_email(PASSWORD, "taken@example.com")
         .await;
     assert_eq!(location(&response), "/settings?notice=email_change_sent");
@@ -193,51 +175,45 @@ async fn changing_to_a_taken_address_answers_the_same_and_tells_that_address() {
 #[tokio::test]
 async fn changing_the_email_needs_the_current_password_and_a_valid_new_address() {
     let app = spawn_app().await;
-    let browser = app.signed_up("guard@example.com").await;
-    let response = browser
-        .hydrated()
-        .change_email("wrong", "x@example.com")
-        .await;
-    assert!(response
-        .text()
+    let browser = app.signed_up("guard@example.com").await.with_js();
+    let response = browser.change_email("wrong", "x@example.com").await;
+    assert!(body(response)
         .await
-        .unwrap()
         .contains("That is not your current password."));
-    let response = browser.hydrated().change_email(PASSWORD, "nope").await;
-    assert!(response
-        .text()
-        .await
-        .unwrap()
-        .contains("Enter a valid email address"));
+    let response = browser.change_email(PASSWORD, "nope").await;
+    let error = body(response).await;
+    assert!(error.contains("Enter a valid email address"), "{error}");
 }
 
 #[tokio::test]
 async fn deleting_the_account_removes_everything_and_signs_out_every_device() {
     let app = spawn_app().await;
-    let browser = app.signed_up("bye@example.com").await;
-    let phone = app.browser();
-    phone.login("bye@example.com", PASSWORD).await;
-    let response = browser.hydrated().delete_account("wrong").await;
+    let browser = app.signed_up("bye@example.com").await.with_js();
+    let phone = app.signed_in("bye@example.com").await;
+    let response = browser.delete_account("wrong").await;
     assert_eq!(response.status(), 422);
     assert_eq!(app.user_count().await, 1);
 
-    let response = browser.hydrated().delete_account(PASSWORD).await;
+    let response = browser.delete_account(PASSWORD).await;
     assert_eq!(location(&response), "/?notice=account_deleted");
     assert!(browser
         .page("/?notice=account_deleted")
         .await
         .contains("Your account has been deleted."));
     assert_eq!(app.user_count().await, 0);
-    let leftovers: i64 = sqlx::query_scalar(
-        "SELECT (SELECT COUNT(*) FROM sessions WHERE user_id IS NOT NULL) + (SELECT COUNT(*) FROM tokens)",
-    )
-    .fetch_one(&app.state().pool)
-    .await
-    .unwrap();
+    let leftovers: i64 = app
+        .scalar(
+            "SELECT (SELECT COUNT(*) FROM sessions WHERE user_id IS NOT NULL) \
+             + (SELECT COUNT(*) FROM tokens)",
+        )
+        .await;
     assert_eq!(leftovers, 0);
     assert!(!browser.is_signed_in().await);
     assert!(!phone.is_signed_in().await);
-    assert!(location(&app.browser().login("bye@example.com", PASSWORD).await).contains("__err"));
+    assert!(app
+        .login_redirect("bye@example.com", PASSWORD)
+        .await
+        .contains("__err"));
     app.mail("bye@example.com", "account_deleted").await;
 }
 
@@ -246,10 +222,9 @@ async fn a_device_of_a_deleted_account_can_sign_in_to_another_one() {
     let app = spawn_app().await;
     app.signed_up("other@example.com").await;
     let laptop = app.signed_up("gone@example.com").await;
-    let phone = app.browser();
-    phone.login("gone@example.com", PASSWORD).await;
+    let phone = app.signed_in("gone@example.com").await;
     assert!(phone.is_signed_in().await, "its session is now cached");
-    laptop.hydrated().delete_account(PASSWORD).await;
+    laptop.with_js().delete_account(PASSWORD).await;
     assert!(!phone.is_signed_in().await);
     let response = phone.login("other@example.com", PASSWORD).await;
     assert_eq!(location(&response), "/dashboard");
@@ -267,10 +242,9 @@ async fn an_account_that_reuses_a_deleted_id_inherits_nothing() {
     };
     let old_id = id_of("old@example.com").await.unwrap();
     // A session that ended leaves a record naming its user.
-    let phone = app.browser();
-    phone.login("old@example.com", PASSWORD).await;
-    old.hydrated().change_password(PASSWORD, NEW_PASSWORD).await;
-    old.hydrated().delete_account(NEW_PASSWORD).await;
+    app.signed_in("old@example.com").await;
+    old.with_js().change_password(PASSWORD, NEW_PASSWORD).await;
+    old.with_js().delete_account(NEW_PASSWORD).await;
     assert_eq!(app.user_count().await, 0);
     let linked: i64 = sqlx::query_scalar(
         "SELECT (SELECT COUNT(*) FROM auth_events WHERE user_id = ?1) \
@@ -293,20 +267,14 @@ async fn an_account_that_reuses_a_deleted_id_inherits_nothing() {
 async fn an_email_change_link_expires() {
     let app = spawn_with(|s| s.session_idle_timeout_secs = 3 * 24 * 3600).await;
     let browser = app.signed_up("slow@example.com").await;
-    browser
-        .hydrated()
-        .change_email(PASSWORD, "slower@example.com")
-        .await;
-    let link = app
-        .link_in_mail("slower@example.com", "confirm_new_email")
-        .await;
+    let link = request_email_change(&app, &browser, "slower@example.com").await;
     app.clock.advance(24 * 3600 + 1);
     assert_eq!(
-        location(&browser.get(&link).await),
+        browser.redirect_from(&link).await,
         "/login?notice=link_invalid"
     );
     assert_eq!(
-        location(&app.browser().login("slow@example.com", PASSWORD).await),
+        app.login_redirect("slow@example.com", PASSWORD).await,
         "/dashboard"
     );
 }

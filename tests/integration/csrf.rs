@@ -19,7 +19,7 @@ async fn a_form_without_the_token_is_refused() {
     let browser = app.browser();
     browser.page("/signup").await;
     let response = browser
-        .hydrated()
+        .with_js()
         .with_csrf_token("")
         .signup("a@example.com", PASSWORD)
         .await;
@@ -45,7 +45,7 @@ async fn another_sessions_token_is_refused_including_at_login() {
     victim.page("/login").await;
     // Login CSRF: the victim's browser posts the attacker's token.
     let response = victim
-        .hydrated()
+        .with_js()
         .with_csrf_token(&attacker_token)
         .login("victim@example.com", PASSWORD)
         .await;

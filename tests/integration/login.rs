@@ -16,23 +16,14 @@ async fn login_with_the_right_password_lands_on_the_dashboard() {
         .contains("right@example.com"));
 }
 
-/// Everything an observer sees of a failed login, minus values that differ per request.
-async fn failed_login_observation(
-    app: &TestApp,
-    email: &str,
-    fetch: bool,
-) -> (u16, String, String, usize) {
+/// What an observer sees of a failed login, with or without JavaScript.
+async fn failed_login_observation(app: &TestApp, email: &str, fetch: bool) -> Observed {
     let browser = if fetch {
-        app.browser().hydrated()
+        app.browser_with_js()
     } else {
         app.browser()
     };
-    let response = browser.login(email, "wrong password, sorry").await;
-    let status = response.status().as_u16();
-    let target = location(&response);
-    let cookies = set_cookies(&response).len();
-    let body = response.text().await.unwrap();
-    (status, target, body, cookies)
+    observe(browser.login(email, "wrong password, sorry").await).await
 }
 
 #[tokio::test]
@@ -44,13 +35,13 @@ async fn unknown_email_and_wrong_password_look_identical() {
         let unknown = failed_login_observation(&app, "unknown@example.com", fetch).await;
         assert_eq!(known, unknown, "fetch = {fetch}");
         if fetch {
-            assert_eq!(known.0, 401);
-            assert!(known.2.contains("InvalidCredentials"));
+            assert_eq!(known.status, 401);
+            assert!(known.body.contains("InvalidCredentials"));
         } else {
-            assert_eq!(known.0, 302);
+            assert_eq!(known.status, 302);
             let html = app
                 .browser()
-                .page(known.1.strip_prefix(&app.base).unwrap())
+                .page(known.location.strip_prefix(&app.base).unwrap())
                 .await;
             assert!(html.contains("Invalid email or password."));
         }
@@ -105,7 +96,7 @@ async fn login_rotates_the_csrf_token() {
     browser.login("rotate@example.com", PASSWORD).await;
     let after = browser.csrf_token("/dashboard").await;
     assert_ne!(before, after);
-    let response = browser.hydrated().with_csrf_token(&before).logout().await;
+    let response = browser.with_js().with_csrf_token(&before).logout().await;
     assert_eq!(response.status(), 403, "the pre-login token is worthless");
     assert!(browser.is_signed_in().await);
 }

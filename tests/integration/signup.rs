@@ -46,7 +46,7 @@ async fn signup_from_the_hydrated_app_answers_with_a_client_side_redirect() {
     let app = spawn_app().await;
     let browser = app.browser();
     let response = browser
-        .hydrated()
+        .with_js()
         .signup("fetch@example.com", PASSWORD)
         .await;
     assert_eq!(response.status(), 200);
@@ -78,7 +78,7 @@ async fn with_optional_verification_a_duplicate_email_gets_a_message_on_the_emai
     app.browser().signup("taken@example.com", PASSWORD).await;
     let browser = app.browser();
     let response = browser
-        .hydrated()
+        .with_js()
         .signup("Taken@Example.com", PASSWORD)
         .await;
     assert_eq!(response.status(), 422);
@@ -96,7 +96,7 @@ async fn both_spellings_of_an_internationalised_domain_are_one_address() {
     app.browser().signup("hans@bücher.de", PASSWORD).await;
     let response = app
         .browser()
-        .hydrated()
+        .with_js()
         .signup("Hans@XN--BCHER-KVA.de", PASSWORD)
         .await;
     assert_eq!(response.status(), 422);
@@ -135,7 +135,7 @@ async fn twenty_concurrent_signups_for_one_email_create_one_account() {
     for _ in 0..20 {
         let browser = app.browser();
         let token = browser.csrf_token("/signup").await;
-        browsers.push(browser.hydrated().with_csrf_token(&token));
+        browsers.push(browser.with_js().with_csrf_token(&token));
     }
     let attempts = browsers
         .iter()
@@ -154,7 +154,7 @@ async fn twenty_concurrent_signups_for_one_email_create_one_account() {
 async fn signup_error(app: &TestApp, email: &str, password: &str, confirm: &str) -> String {
     let browser = app.browser();
     let response = browser
-        .hydrated()
+        .with_js()
         .signup_with_confirmation(email, password, confirm)
         .await;
     assert_eq!(

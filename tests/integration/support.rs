@@ -126,6 +126,47 @@ impl TestApp {
         browser
     }
 
+    /// A new browser signed in to the account `email` with [`PASSWORD`]:
+    /// another device of its owner.
+    pub async fn signed_in(&self, email: &str) -> Browser {
+        let browser = self.browser();
+        let response = browser.login(email, PASSWORD).await;
+        assert_eq!(location(&response), "/dashboard", "login as {email}");
+        browser
+    }
+
+    /// A browser that has signed up `email` and signed in without confirming
+    /// the address.
+    pub async fn unconfirmed(&self, email: &str) -> Browser {
+        let browser = self.browser();
+        let response = browser.signup(email, PASSWORD).await;
+        assert_eq!(location(&response), "/check-email", "signup as {email}");
+        let response = browser.login(email, PASSWORD).await;
+        assert_eq!(location(&response), "/dashboard", "login as {email}");
+        browser
+    }
+
+    /// Where a login from a new browser lands (its `Location`).
+    pub async fn login_redirect(&self, email: &str, password: &str) -> String {
+        location(&self.browser().login(email, password).await)
+    }
+
+    /// A new browser running the app's JavaScript.
+    pub fn browser_with_js(&self) -> Browser {
+        self.browser().with_js()
+    }
+
+    /// The one value that `sql` selects.
+    pub async fn scalar<T>(&self, sql: &str) -> T
+    where
+        T: Send + Unpin + sqlx::Type<sqlx::Sqlite> + for<'r> sqlx::Decode<'r, sqlx::Sqlite>,
+    {
+        sqlx::query_scalar(sql)
+            .fetch_one(&self.state().pool)
+            .await
+            .unwrap_or_else(|e| panic!("{sql}: {e}"))
+    }
+
     /// Waits for a message of `kind` (e.g. `verify_email`) to `to` to be
     /// delivered to the outbox, and returns the newest such message.
     pub async fn mail(&self, to: &str, kind: &str) -> OutboxMail {
@@ -184,18 +225,13 @@ impl TestApp {
 
     /// Number of accounts in the database.
     pub async fn user_count(&self) -> i64 {
-        sqlx::query_scalar("SELECT COUNT(*) FROM users")
-            .fetch_one(&self.state().pool)
-            .await
-            .unwrap()
+        self.scalar("SELECT COUNT(*) FROM users").await
     }
 
     /// Number of server-side sessions belonging to signed-in users.
     pub async fn signed_in_session_count(&self) -> i64 {
-        sqlx::query_scalar("SELECT COUNT(*) FROM sessions WHERE user_id IS NOT NULL")
-            .fetch_one(&self.state().pool)
+        self.scalar("SELECT COUNT(*) FROM sessions WHERE user_id IS NOT NULL")
             .await
-            .unwrap()
     }
 
     pub async fn stop(self) {
@@ -247,7 +283,7 @@ const JSON: &str = "application/json";
 /// Its endpoint methods (`signup`, `login`, `change_password`, ...) submit
 /// the form for one server function the way a browser without JavaScript
 /// does: the page the form is on is loaded for its CSRF token, and the post
-/// answers with a 302. [`Browser::hydrated`] is the same browser running the
+/// answers with a 302. [`Browser::with_js`] is the same browser running the
 /// app, whose posts answer with a 200 and a `serverfnredirect` header.
 /// [`Browser::with_csrf_token`] sends a token of the test's choosing, and
 /// [`Browser::post_form`] / [`Browser::post_fetch`] send any body at all.
@@ -287,7 +323,7 @@ impl Browser {
 
     /// This browser (same cookies) running the app: the endpoint methods
     /// call the server functions as the hydrated app does.
-    pub fn hydrated(&self) -> Browser {
+    pub fn with_js(&self) -> Browser {
         Browser {
             accept: JSON,
             ..self.clone()
@@ -322,6 +358,11 @@ impl Browser {
         let response = self.get(path).await;
         assert_eq!(response.status(), 200, "GET {path}");
         response.text().await.unwrap()
+    }
+
+    /// Where a page load of `path` redirects to (empty when it does not).
+    pub async fn redirect_from(&self, path: &str) -> String {
+        location(&self.get(path).await)
     }
 
     /// The CSRF token from the form on `path`.
@@ -638,6 +679,40 @@ pub fn location(response: &Response) -> String {
         .get("location")
         .map(|v| v.to_str().unwrap().to_owned())
         .unwrap_or_default()
+}
+
+/// The body of a response.
+pub async fn body(response: Response) -> String {
+    response.text().await.unwrap()
+}
+
+/// What someone watching a response learns from it, leaving out what
+/// differs from one request to the next (cookie values).
+#[derive(Debug, PartialEq, Eq)]
+pub struct Observed {
+    pub status: u16,
+    pub location: String,
+    pub retry_after: Option<String>,
+    /// The names of the cookies it sets.
+    pub cookies: Vec<String>,
+    pub body: String,
+}
+
+/// Everything an observer sees of `response` (see [`Observed`]).
+pub async fn observe(response: Response) -> Observed {
+    Observed {
+        status: response.status().as_u16(),
+        location: location(&response),
+        retry_after: response
+            .headers()
+            .get("retry-after")
+            .map(|v| v.to_str().unwrap().to_owned()),
+        cookies: set_cookies(&response)
+            .iter()
+            .map(|c| c.split_once('=').unwrap().0.to_owned())
+            .collect(),
+        body: body(response).await,
+    }
 }
 
 /// All `Set-Cookie` headers of a response.
