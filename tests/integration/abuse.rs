@@ -203,10 +203,7 @@ async fn signup_reset_and_resend_are_limited_per_address_too() {
 
 /// Sessions held anywhere: stored rows and anonymous ones in memory.
 async fn sessions_held(app: &TestApp) -> i64 {
-    let rows: i64 = sqlx::query_scalar("SELECT COUNT(*) FROM sessions")
-        .fetch_one(&app.state().pool)
-        .await
-        .unwrap();
+    let rows: i64 = app.scalar("SELECT COUNT(*) FROM sessions").await;
     rows + app.state().sessions.anonymous_count() as i64
 }
 
@@ -298,11 +295,9 @@ async fn x_forwarded_for_from_an_untrusted_peer_changes_nothing() {
         2,
         "{statuses:?}"
     );
-    let clients: Vec<Option<String>> =
-        sqlx::query_scalar("SELECT client FROM auth_events WHERE kind = 'login_failed'")
-            .fetch_all(&app.state().pool)
-            .await
-            .unwrap();
+    let clients: Vec<Option<String>> = app
+        .column("SELECT client FROM auth_events WHERE kind = 'login_failed'")
+        .await;
     assert!(
         clients.iter().all(|c| c.as_deref() == Some("127.0.0.1")),
         "{clients:?}"
@@ -322,13 +317,11 @@ async fn x_forwarded_for_from_a_trusted_proxy_names_the_client() {
         statuses.iter().all(|s| *s == 401),
         "each client has its own bucket: {statuses:?}"
     );
-    let clients: HashSet<Option<String>> =
-        sqlx::query_scalar("SELECT client FROM auth_events WHERE kind = 'login_failed'")
-            .fetch_all(&app.state().pool)
-            .await
-            .unwrap()
-            .into_iter()
-            .collect();
+    let clients: HashSet<Option<String>> = app
+        .column("SELECT client FROM auth_events WHERE kind = 'login_failed'")
+        .await
+        .into_iter()
+        .collect();
     assert!(
         clients.contains(&Some("198.51.100.3".to_owned())),
         "{clients:?}"

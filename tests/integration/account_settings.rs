@@ -47,10 +47,7 @@ async fn changing_the_password_needs_the_current_one() {
     assert!(body(response)
         .await
         .contains("That is not your current password."));
-    assert_eq!(
-        app.login_redirect("current@example.com", PASSWORD).await,
-        "/dashboard"
-    );
+    app.assert_can_log_in("current@example.com", PASSWORD).await;
 }
 
 #[tokio::test]
@@ -66,20 +63,20 @@ async fn changing_the_password_ends_other_sessions_keeps_this_one_with_a_new_id_
     assert_ne!(here.session_cookie().unwrap(), before, "a new session id");
     assert!(here.is_signed_in().await);
     assert!(!elsewhere.is_signed_in().await);
-    assert!(elsewhere
-        .page("/login")
-        .await
-        .contains("Your password was changed, so you were signed out."));
+    elsewhere
+        .assert_shows(
+            "/login",
+            "Your password was changed, so you were signed out.",
+        )
+        .await;
     assert_eq!(
         get_with_cookie(&app.base, "/dashboard", &before)
             .await
             .status(),
         302
     );
-    assert_eq!(
-        app.login_redirect("change@example.com", NEW_PASSWORD).await,
-        "/dashboard"
-    );
+    app.assert_can_log_in("change@example.com", NEW_PASSWORD)
+        .await;
     app.mail("change@example.com", "password_changed").await;
 }
 
@@ -97,15 +94,9 @@ async fn changing_the_email_waits_for_the_new_address_to_confirm() {
         browser.redirect_from(&link).await,
         "/settings?notice=email_changed"
     );
-    assert!(browser.page("/dashboard").await.contains("new@example.com"));
-    assert_eq!(
-        app.login_redirect("new@example.com", PASSWORD).await,
-        "/dashboard"
-    );
-    assert!(app
-        .login_redirect("old@example.com", PASSWORD)
-        .await
-        .contains("__err"));
+    browser.assert_shows("/dashboard", "new@example.com").await;
+    app.assert_can_log_in("new@example.com", PASSWORD).await;
+    app.assert_cannot_log_in("old@example.com", PASSWORD).await;
     assert_eq!(
         browser.redirect_from(&link).await,
         "/settings?notice=link_invalid",
@@ -131,10 +122,8 @@ async fn a_password_change_cancels_a_pending_email_change() {
         .redirect_from(&link)
         .await
         .ends_with("notice=link_invalid"));
-    assert_eq!(
-        app.login_redirect("owner@example.com", NEW_PASSWORD).await,
-        "/dashboard"
-    );
+    app.assert_can_log_in("owner@example.com", NEW_PASSWORD)
+        .await;
 }
 
 #[tokio::test]
@@ -196,10 +185,9 @@ async fn deleting_the_account_removes_everything_and_signs_out_every_device() {
 
     let response = browser.delete_account(PASSWORD).await;
     assert_eq!(location(&response), "/?notice=account_deleted");
-    assert!(browser
-        .page("/?notice=account_deleted")
-        .await
-        .contains("Your account has been deleted."));
+    browser
+        .assert_shows("/?notice=account_deleted", "Your account has been deleted.")
+        .await;
     assert_eq!(app.user_count().await, 0);
     let leftovers: i64 = app
         .scalar(
@@ -210,10 +198,7 @@ async fn deleting_the_account_removes_everything_and_signs_out_every_device() {
     assert_eq!(leftovers, 0);
     assert!(!browser.is_signed_in().await);
     assert!(!phone.is_signed_in().await);
-    assert!(app
-        .login_redirect("bye@example.com", PASSWORD)
-        .await
-        .contains("__err"));
+    app.assert_cannot_log_in("bye@example.com", PASSWORD).await;
     app.mail("bye@example.com", "account_deleted").await;
 }
 
@@ -273,8 +258,5 @@ async fn an_email_change_link_expires() {
         browser.redirect_from(&link).await,
         "/login?notice=link_invalid"
     );
-    assert_eq!(
-        app.login_redirect("slow@example.com", PASSWORD).await,
-        "/dashboard"
-    );
+    app.assert_can_log_in("slow@example.com", PASSWORD).await;
 }

@@ -10,10 +10,9 @@ async fn login_with_the_right_password_lands_on_the_dashboard() {
     let response = browser.login("Right@Example.com", PASSWORD).await;
     assert_eq!(response.status(), 302);
     assert_eq!(location(&response), "/dashboard");
-    assert!(browser
-        .page("/dashboard")
-        .await
-        .contains("right@example.com"));
+    browser
+        .assert_shows("/dashboard", "right@example.com")
+        .await;
 }
 
 /// What an observer sees of a failed login, with or without JavaScript.

@@ -9,10 +9,9 @@ async fn signup_creates_the_account_and_asks_to_confirm_the_address() {
     let response = browser.signup("new@example.com", PASSWORD).await;
     assert_eq!(response.status(), 302);
     assert_eq!(location(&response), "/check-email");
-    assert!(browser
-        .page("/check-email")
-        .await
-        .contains("Check your inbox"));
+    browser
+        .assert_shows("/check-email", "Check your inbox")
+        .await;
     assert_eq!(app.user_count().await, 1);
     assert!(
         !browser.is_signed_in().await,
@@ -58,18 +57,9 @@ async fn signup_from_the_hydrated_app_answers_with_a_client_side_redirect() {
 async fn emails_are_stored_trimmed_normalised_and_lower_case() {
     let app = spawn_app().await;
     app.signed_up("  ＡLICE@Example.COM ").await;
-    let stored: String = sqlx::query_scalar("SELECT email FROM users")
-        .fetch_one(&app.state().pool)
-        .await
-        .unwrap();
+    let stored: String = app.scalar("SELECT email FROM users").await;
     assert_eq!(stored, "alice@example.com");
-    assert_eq!(
-        app.browser()
-            .login("alice@example.com", PASSWORD)
-            .await
-            .status(),
-        302
-    );
+    app.assert_can_log_in("alice@example.com", PASSWORD).await;
 }
 
 #[tokio::test]
@@ -117,10 +107,7 @@ async fn stored_ascii_domains_are_made_canonical_at_startup() {
         .await
         .unwrap();
     assert_eq!(app.state().users.canonicalize_emails().await.unwrap(), 1);
-    let email: String = sqlx::query_scalar("SELECT email FROM users")
-        .fetch_one(&app.state().pool)
-        .await
-        .unwrap();
+    let email: String = app.scalar("SELECT email FROM users").await;
     assert_eq!(email, "old@bücher.de");
     for spelling in ["old@bücher.de", "old@xn--bcher-kva.de"] {
         let response = app.browser().login(spelling, PASSWORD).await;
@@ -213,13 +200,8 @@ async fn long_unicode_passwords_are_accepted_and_work() {
     assert_eq!(password.chars().count(), 256);
     let response = app.browser().signup("unicode@example.com", &password).await;
     assert_eq!(response.status(), 302);
-    assert_eq!(
-        app.browser()
-            .login("unicode@example.com", &password)
-            .await
-            .status(),
-        302
-    );
+    app.assert_can_log_in("unicode@example.com", &password)
+        .await;
 }
 
 #[tokio::test]

@@ -151,6 +151,21 @@ impl TestApp {
         location(&self.browser().login(email, password).await)
     }
 
+    /// Asserts that `password` signs `email` in from a new browser: the
+    /// login form redirects to the dashboard.
+    pub async fn assert_can_log_in(&self, email: &str, password: &str) {
+        let response = self.browser().login(email, password).await;
+        assert_eq!(response.status(), 302, "login as {email}");
+        assert_eq!(location(&response), "/dashboard", "login as {email}");
+    }
+
+    /// Asserts that a login as `email` from a new browser is refused: the
+    /// form comes back with an error.
+    pub async fn assert_cannot_log_in(&self, email: &str, password: &str) {
+        let target = self.login_redirect(email, password).await;
+        assert!(target.contains("__err"), "login as {email}: {target}");
+    }
+
     /// A new browser running the app's JavaScript.
     pub fn browser_with_js(&self) -> Browser {
         self.browser().with_js()
@@ -163,6 +178,17 @@ impl TestApp {
     {
         sqlx::query_scalar(sql)
             .fetch_one(&self.state().pool)
+            .await
+            .unwrap_or_else(|e| panic!("{sql}: {e}"))
+    }
+
+    /// Every value of the one column that `sql` selects.
+    pub async fn column<T>(&self, sql: &str) -> Vec<T>
+    where
+        T: Send + Unpin + sqlx::Type<sqlx::Sqlite> + for<'r> sqlx::Decode<'r, sqlx::Sqlite>,
+    {
+        sqlx::query_scalar(sql)
+            .fetch_all(&self.state().pool)
             .await
             .unwrap_or_else(|e| panic!("{sql}: {e}"))
     }
@@ -363,6 +389,15 @@ impl Browser {
     /// Where a page load of `path` redirects to (empty when it does not).
     pub async fn redirect_from(&self, path: &str) -> String {
         location(&self.get(path).await)
+    }
+
+    /// Asserts that the page at `path` loads and shows `text`.
+    pub async fn assert_shows(&self, path: &str, text: &str) {
+        let html = self.page(path).await;
+        assert!(
+            html.contains(text),
+            "{path} does not show {text:?}:\n{html}"
+        );
     }
 
     /// The CSRF token from the form on `path`.

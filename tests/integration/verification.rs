@@ -92,10 +92,12 @@ async fn following_the_link_while_signed_in_goes_straight_to_the_dashboard() {
         browser.redirect_from(&link).await,
         "/dashboard?notice=email_verified"
     );
-    assert!(browser
-        .page("/dashboard?notice=email_verified")
-        .await
-        .contains("Your email address is confirmed."));
+    browser
+        .assert_shows(
+            "/dashboard?notice=email_verified",
+            "Your email address is confirmed.",
+        )
+        .await;
 }
 
 #[tokio::test]
