@@ -18,7 +18,7 @@ async fn a_one_megabyte_body_is_refused_before_any_hashing() {
 #[tokio::test]
 async fn missing_fields_get_400_from_the_api() {
     let app = spawn_app().await;
-    let response = app.browser().with_js().submit("login", "/login", &[]).await;
+    let response = app.browser_with_js().submit("login", "/login", &[]).await;
     assert_eq!(response.status(), 400);
     assert!(response.text().await.unwrap().contains("BadRequest"));
 }
@@ -60,10 +60,9 @@ async fn invalid_utf8_and_garbage_bodies_get_400() {
 #[tokio::test]
 async fn oversized_fields_get_a_form_message_not_an_error_page() {
     let app = spawn_app().await;
-    let browser = app.browser();
     let email = format!("{}@example.com", "e".repeat(1000));
     let password = "p".repeat(2000);
-    let response = browser.with_js().signup(&email, &password).await;
+    let response = app.browser_with_js().signup(&email, &password).await;
     assert_eq!(response.status(), 422);
     let body = response.text().await.unwrap();
     assert!(body.contains("at most 254"), "{body}");

@@ -43,9 +43,8 @@ async fn with_optional_verification_signup_signs_in_and_lands_on_the_dashboard()
 #[tokio::test]
 async fn signup_from_the_hydrated_app_answers_with_a_client_side_redirect() {
     let app = spawn_app().await;
-    let browser = app.browser();
-    let response = browser
-        .with_js()
+    let response = app
+        .browser_with_js()
         .signup("fetch@example.com", PASSWORD)
         .await;
     assert_eq!(response.status(), 200);
@@ -66,9 +65,8 @@ async fn emails_are_stored_trimmed_normalised_and_lower_case() {
 async fn with_optional_verification_a_duplicate_email_gets_a_message_on_the_email_field() {
     let app = spawn_optional_verification().await;
     app.browser().signup("taken@example.com", PASSWORD).await;
-    let browser = app.browser();
-    let response = browser
-        .with_js()
+    let response = app
+        .browser_with_js()
         .signup("Taken@Example.com", PASSWORD)
         .await;
     assert_eq!(response.status(), 422);
@@ -85,8 +83,7 @@ async fn both_spellings_of_an_internationalised_domain_are_one_address() {
     let app = spawn_optional_verification().await;
     app.browser().signup("hans@bücher.de", PASSWORD).await;
     let response = app
-        .browser()
-        .with_js()
+        .browser_with_js()
         .signup("Hans@XN--BCHER-KVA.de", PASSWORD)
         .await;
     assert_eq!(response.status(), 422);
@@ -139,9 +136,8 @@ async fn twenty_concurrent_signups_for_one_email_create_one_account() {
 }
 
 async fn signup_error(app: &TestApp, email: &str, password: &str, confirm: &str) -> String {
-    let browser = app.browser();
-    let response = browser
-        .with_js()
+    let response = app
+        .browser_with_js()
         .signup_with_confirmation(email, password, confirm)
         .await;
     assert_eq!(
