@@ -16,27 +16,9 @@ type EventRow = (
     Option<String>,
 );
 
-/// A failed login as the app sends it; (status, Retry-After, body).
-async fn attempt(app: &TestApp, email: &str, password: &str) -> (u16, Option<String>, String) {
-    let browser = app.browser();
-    let token = browser.csrf_token("/login").await;
-    let response = browser
-        .post_fetch(
-            "/api/login",
-            "/login",
-            &[
-                ("email", email),
-                ("password", password),
-                ("csrf_token", &token),
-            ],
-        )
-        .await;
-    let status = response.status().as_u16();
-    let retry = response
-        .headers()
-        .get("retry-after")
-        .map(|v| v.to_str().unwrap().to_owned());
-    (status, retry, response.text().await.unwrap())
+/// A login from a new browser running the app, as an observer sees it.
+async fn attempt(app: &TestApp, email: &str, password: &str) -> Observed {
+    observe(app.browser_with_js().login(email, password).await).await
 }
 
 #[tokio::test]
@@ -45,30 +27,45 @@ async fn failed_logins_slow_an_account_down_and_a_success_resets_the_count() {
     app.signed_up("victim@example.com").await;
     for n in 1..=5 {
         assert_eq!(
-            attempt(&app, "victim@example.com", "wrong").await.0,
+            attempt(&app, "victim@example.com", "wrong").await.status,
             401,
             "failure {n} is free"
         );
     }
     assert_eq!(
-        attempt(&app, "victim@example.com", "wrong").await.0,
+        attempt(&app, "victim@example.com", "wrong").await.status,
         401,
         "the 6th is checked"
     );
     for expected_wait in [1, 2, 4, 8] {
-        let (status, retry, body) = attempt(&app, "victim@example.com", "wrong").await;
-        assert_eq!(status, 429, "{body}");
-        assert_eq!(retry.as_deref(), Some(expected_wait.to_string().as_str()));
-        assert!(body.contains("LoginThrottled"), "{body}");
+        let seen = attempt(&app, "victim@example.com", "wrong").await;
+        assert_eq!(seen.status, 429, "{}", seen.body);
+        assert_eq!(
+            seen.retry_after.as_deref(),
+            Some(expected_wait.to_string().as_str())
+        );
+        assert!(seen.body.contains("LoginThrottled"), "{}", seen.body);
         app.clock.advance(expected_wait);
-        assert_eq!(attempt(&app, "victim@example.com", "wrong").await.0, 401);
+        assert_eq!(
+            attempt(&app, "victim@example.com", "wrong").await.status,
+            401
+        );
     }
     // Even the right password waits its turn, then succeeds and clears the count.
-    assert_eq!(attempt(&app, "victim@example.com", PASSWORD).await.0, 429);
+    assert_eq!(
+        attempt(&app, "victim@example.com", PASSWORD).await.status,
+        429
+    );
     app.clock.advance(16);
-    assert_eq!(attempt(&app, "victim@example.com", PASSWORD).await.0, 200);
+    assert_eq!(
+        attempt(&app, "victim@example.com", PASSWORD).await.status,
+        200
+    );
     for _ in 1..=5 {
-        assert_eq!(attempt(&app, "victim@example.com", "wrong").await.0, 401);
+        assert_eq!(
+            attempt(&app, "victim@example.com", "wrong").await.status,
+            401
+        );
     }
 }
 
@@ -79,9 +76,9 @@ async fn the_delay_is_capped() {
         app.clock.advance(3600);
         attempt(&app, "capped@example.com", "wrong").await;
     }
-    let (status, retry, _) = attempt(&app, "capped@example.com", "wrong").await;
-    assert_eq!(status, 429);
-    assert_eq!(retry.as_deref(), Some("60"));
+    let seen = attempt(&app, "capped@example.com", "wrong").await;
+    assert_eq!(seen.status, 429);
+    assert_eq!(seen.retry_after.as_deref(), Some("60"));
 }
 
 #[tokio::test]
@@ -91,7 +88,7 @@ async fn a_throttled_attempt_costs_no_bcrypt_work() {
         attempt(&app, "busy@example.com", "wrong").await;
     }
     let before = app.state().passwords.counts();
-    assert_eq!(attempt(&app, "busy@example.com", "wrong").await.0, 429);
+    assert_eq!(attempt(&app, "busy@example.com", "wrong").await.status, 429);
     assert_eq!(app.state().passwords.counts(), before);
 }
 
@@ -107,7 +104,7 @@ async fn throttled_answers_are_the_same_for_known_and_unknown_addresses() {
     let known = attempt(&app, "exists@example.com", "wrong").await;
     let unknown = attempt(&app, "ghost@example.com", "wrong").await;
     assert_eq!(known, unknown);
-    assert_eq!(known.0, 429);
+    assert_eq!(known.status, 429);
 }
 
 #[tokio::test]
@@ -123,37 +120,19 @@ async fn too_many_failures_lock_the_account_until_a_password_reset() {
         attempt(&app, "locked@example.com", "wrong").await;
     }
     app.clock.advance(3600);
-    let (status, _, body) = attempt(&app, "locked@example.com", PASSWORD).await;
-    assert_eq!(status, 429);
-    assert!(body.contains("LoginLocked"), "{body}");
+    let seen = attempt(&app, "locked@example.com", PASSWORD).await;
+    assert_eq!(seen.status, 429);
+    assert!(seen.body.contains("LoginLocked"), "{}", seen.body);
     // The owner's way back: a password reset.
     let browser = app.browser();
-    let token = browser.csrf_token("/forgot-password").await;
-    browser
-        .post_form(
-            "/api/request_password_reset",
-            "/forgot-password",
-            &[("email", "locked@example.com"), ("csrf_token", &token)],
-        )
-        .await;
+    browser.request_password_reset("locked@example.com").await;
     let link = app
         .link_in_mail("locked@example.com", "reset_password")
         .await;
     browser.get(&link).await;
-    let token = browser.csrf_token("/forgot-password").await;
     let fresh = "a fresh passphrase after the lockout";
-    browser
-        .post_form(
-            "/api/reset_password",
-            "/reset-password",
-            &[
-                ("new_password", fresh),
-                ("confirm_new_password", fresh),
-                ("csrf_token", &token),
-            ],
-        )
-        .await;
-    assert_eq!(attempt(&app, "locked@example.com", fresh).await.0, 200);
+    browser.reset_password(fresh).await;
+    assert_eq!(attempt(&app, "locked@example.com", fresh).await.status, 200);
 }
 
 #[tokio::test]
@@ -177,33 +156,25 @@ async fn the_throttle_message_says_when_to_try_again_without_javascript() {
 async fn an_address_over_its_limit_gets_429_with_retry_after() {
     let app = spawn_with(|s| s.rate_limit_login_per_minute = 3).await;
     for _ in 0..3 {
-        assert_ne!(attempt(&app, "many@example.com", "wrong").await.0, 429);
+        assert_ne!(attempt(&app, "many@example.com", "wrong").await.status, 429);
     }
-    let (status, retry, body) = attempt(&app, "another@example.com", "wrong").await;
+    let seen = attempt(&app, "another@example.com", "wrong").await;
     assert_eq!(
-        status, 429,
+        seen.status, 429,
         "credential stuffing across accounts is slowed too"
     );
-    let retry: u64 = retry.expect("Retry-After").parse().unwrap();
+    let retry: u64 = seen.retry_after.expect("Retry-After").parse().unwrap();
     assert!((1..=20).contains(&retry), "{retry}");
-    assert!(body.contains("RateLimited"));
+    assert!(seen.body.contains("RateLimited"));
     // A plain form post gets a page that says so.
-    let browser = app.browser();
-    let token = browser.csrf_token("/login").await;
-    let response = browser
-        .post_form(
-            "/api/login",
-            "/login",
-            &[
-                ("email", "x@example.com"),
-                ("password", "x"),
-                ("csrf_token", &token),
-            ],
-        )
-        .await;
+    assert_too_many_attempts_page(app.browser().login("x@example.com", "x").await).await;
+}
+
+/// The page an address over its limit gets: a 429 that says when to retry.
+async fn assert_too_many_attempts_page(response: reqwest::Response) {
     assert_eq!(response.status(), 429);
     assert!(response.headers().contains_key("retry-after"));
-    let page = response.text().await.unwrap();
+    let page = body(response).await;
     assert!(
         page.contains("Too many attempts from your network. Please try again in"),
         "{page}"
@@ -232,10 +203,7 @@ async fn signup_reset_and_resend_are_limited_per_address_too() {
 
 /// Sessions held anywhere: stored rows and anonymous ones in memory.
 async fn sessions_held(app: &TestApp) -> i64 {
-    let rows: i64 = sqlx::query_scalar("SELECT COUNT(*) FROM sessions")
-        .fetch_one(&app.state().pool)
-        .await
-        .unwrap();
+    let rows: i64 = app.scalar("SELECT COUNT(*) FROM sessions").await;
     rows + app.state().sessions.anonymous_count() as i64
 }
 
@@ -249,14 +217,7 @@ async fn cookieless_page_views_cannot_grow_the_sessions_without_bound() {
     for _ in 0..2 {
         assert_eq!(app.browser().get("/login").await.status(), 200);
     }
-    let refused = app.browser().get("/login").await;
-    assert_eq!(refused.status(), 429);
-    assert!(refused.headers().contains_key("retry-after"));
-    let page = refused.text().await.unwrap();
-    assert!(
-        page.contains("Too many attempts from your network. Please try again in"),
-        "{page}"
-    );
+    assert_too_many_attempts_page(app.browser().get("/login").await).await;
     assert_eq!(
         sessions_held(&app).await,
         3,
@@ -334,11 +295,9 @@ async fn x_forwarded_for_from_an_untrusted_peer_changes_nothing() {
         2,
         "{statuses:?}"
     );
-    let clients: Vec<Option<String>> =
-        sqlx::query_scalar("SELECT client FROM auth_events WHERE kind = 'login_failed'")
-            .fetch_all(&app.state().pool)
-            .await
-            .unwrap();
+    let clients: Vec<Option<String>> = app
+        .column("SELECT client FROM auth_events WHERE kind = 'login_failed'")
+        .await;
     assert!(
         clients.iter().all(|c| c.as_deref() == Some("127.0.0.1")),
         "{clients:?}"
@@ -358,13 +317,11 @@ async fn x_forwarded_for_from_a_trusted_proxy_names_the_client() {
         statuses.iter().all(|s| *s == 401),
         "each client has its own bucket: {statuses:?}"
     );
-    let clients: HashSet<Option<String>> =
-        sqlx::query_scalar("SELECT client FROM auth_events WHERE kind = 'login_failed'")
-            .fetch_all(&app.state().pool)
-            .await
-            .unwrap()
-            .into_iter()
-            .collect();
+    let clients: HashSet<Option<String>> = app
+        .column("SELECT client FROM auth_events WHERE kind = 'login_failed'")
+        .await
+        .into_iter()
+        .collect();
     assert!(
         clients.contains(&Some("198.51.100.3".to_owned())),
         "{clients:?}"
@@ -374,35 +331,18 @@ async fn x_forwarded_for_from_a_trusted_proxy_names_the_client() {
 #[tokio::test]
 async fn a_breached_password_is_refused_at_signup_and_at_password_change() {
     let app = spawn_app().await;
-    let browser = app.browser();
-    let response = browser
-        .signup_fetch("breach@example.com", "123456789012345", "123456789012345")
+    let response = app
+        .browser_with_js()
+        .signup("breach@example.com", "123456789012345")
         .await;
-    assert!(response
-        .text()
-        .await
-        .unwrap()
-        .contains("appeared in a data breach"));
+    assert!(body(response).await.contains("appeared in a data breach"));
     let signed_in = app.signed_up("change-breach@example.com").await;
-    let token = signed_in.csrf_token("/settings").await;
     let response = signed_in
-        .post_fetch(
-            "/api/change_password",
-            "/settings",
-            &[
-                ("current_password", PASSWORD),
-                ("new_password", "qwertyuiopasdfgh"),
-                ("confirm_new_password", "qwertyuiopasdfgh"),
-                ("csrf_token", &token),
-            ],
-        )
+        .with_js()
+        .change_password(PASSWORD, "qwertyuiopasdfgh")
         .await;
     assert_eq!(response.status(), 422);
-    assert!(response
-        .text()
-        .await
-        .unwrap()
-        .contains("appeared in a data breach"));
+    assert!(body(response).await.contains("appeared in a data breach"));
 }
 
 #[tokio::test]
@@ -414,10 +354,8 @@ async fn the_browser_can_ask_whether_a_password_is_breached() {
         ("123456789012345", "true"),
         ("correct horse battery staple", "false"),
     ] {
-        let response = browser
-            .post_fetch("/api/check_password", "/signup", &[("password", password)])
-            .await;
-        assert_eq!(response.text().await.unwrap(), breached, "{password}");
+        let response = browser.with_js().check_password(password).await;
+        assert_eq!(body(response).await, breached, "{password}");
     }
 }
 
@@ -436,42 +374,15 @@ async fn every_event_kind_lands_in_the_security_log_without_secrets() {
     app.clock.advance(3600);
     // ...a taken-address signup, a resend, a reset...
     app.browser().signup("log@example.com", PASSWORD).await;
-    let other = app.browser();
-    other.signup("unverified@example.com", PASSWORD).await;
-    other.login("unverified@example.com", PASSWORD).await;
+    let other = app.unconfirmed("unverified@example.com").await;
     app.clock.advance(61);
-    let token = other.csrf_token("/verify-email").await;
-    other
-        .post_form(
-            "/api/resend_verification",
-            "/verify-email",
-            &[("csrf_token", &token)],
-        )
-        .await;
-    let token = other.csrf_token("/forgot-password").await;
-    other
-        .post_form(
-            "/api/request_password_reset",
-            "/forgot-password",
-            &[("email", "log@example.com"), ("csrf_token", &token)],
-        )
-        .await;
+    other.resend_verification().await;
+    other.request_password_reset("log@example.com").await;
     let reset_link = app.link_in_mail("log@example.com", "reset_password").await;
     other.get(&reset_link).await;
     let reset_token = reset_link.split("token=").nth(1).unwrap().to_owned();
     let new_password = "second secret passphrase here";
-    let token = other.csrf_token("/forgot-password").await;
-    other
-        .post_form(
-            "/api/reset_password",
-            "/reset-password",
-            &[
-                ("new_password", new_password),
-                ("confirm_new_password", new_password),
-                ("csrf_token", &token),
-            ],
-        )
-        .await;
+    other.reset_password(new_password).await;
     // ...a password and an email change, an expiry, a deletion, a rate limit.
     let browser = app.browser();
     let response = browser.login("log@example.com", new_password).await;
@@ -487,32 +398,9 @@ async fn every_event_kind_lands_in_the_security_log_without_secrets() {
     browser
         .confirm_password(new_password, "/settings/sessions")
         .await;
-    let token = browser.csrf_token("/settings").await;
     let third = "third secret passphrase here";
-    browser
-        .post_form(
-            "/api/change_password",
-            "/settings",
-            &[
-                ("current_password", new_password),
-                ("new_password", third),
-                ("confirm_new_password", third),
-                ("csrf_token", &token),
-            ],
-        )
-        .await;
-    let token = browser.csrf_token("/settings").await;
-    browser
-        .post_form(
-            "/api/change_email",
-            "/settings",
-            &[
-                ("current_password", third),
-                ("new_email", "log2@example.com"),
-                ("csrf_token", &token),
-            ],
-        )
-        .await;
+    browser.change_password(new_password, third).await;
+    browser.change_email(third, "log2@example.com").await;
     let link = app
         .link_in_mail("log2@example.com", "confirm_new_email")
         .await;
@@ -520,14 +408,7 @@ async fn every_event_kind_lands_in_the_security_log_without_secrets() {
     app.clock.advance(2 * 3600);
     browser.get("/dashboard").await;
     browser.login("log2@example.com", third).await;
-    let token = browser.csrf_token("/settings").await;
-    browser
-        .post_form(
-            "/api/delete_account",
-            "/settings",
-            &[("current_password", third), ("csrf_token", &token)],
-        )
-        .await;
+    browser.delete_account(third).await;
     for _ in 0..4 {
         app.browser()
             .post_fetch("/api/signup", "/signup", &[])
@@ -586,10 +467,7 @@ async fn the_activity_page_lists_the_users_own_events_in_words() {
     assert!(html.contains("just now"), "{html}");
     let response = app.browser().get("/settings/activity").await;
     assert_eq!(location(&response), "/login?next=%2Fsettings%2Factivity");
-    let api = app
-        .browser()
-        .post_fetch("/api/activity", "/", &[("page", "0")])
-        .await;
+    let api = app.browser_with_js().activity(0).await;
     assert_eq!(
         api.status(),
         401,

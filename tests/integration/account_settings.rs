@@ -4,30 +4,13 @@ use crate::support::*;
 
 const NEW_PASSWORD: &str = "a brand new passphrase today";
 
-async fn post_settings(
-    browser: &Browser,
-    endpoint: &str,
-    fields: &[(&str, &str)],
-) -> reqwest::Response {
-    let token = browser.csrf_token("/settings").await;
-    let mut fields = fields.to_vec();
-    fields.push(("csrf_token", &token));
-    browser
-        .post_fetch(&format!("/api/{endpoint}"), "/settings", &fields)
-        .await
-}
-
-async fn change_password(browser: &Browser, current: &str) -> reqwest::Response {
-    post_settings(
-        browser,
-        "change_password",
-        &[
-            ("current_password", current),
-            ("new_password", NEW_PASSWORD),
-            ("confirm_new_password", NEW_PASSWORD),
-        ],
-    )
-    .await
+/// Asks, from the settings of the signed-in `browser`, to move its account
+/// to `new_email`; returns the confirmation link mailed there.
+async fn request_email_change(app: &TestApp, browser: &Browser, new_email: &str) -> String {
+    let response = browser.with_js().change_email(PASSWORD, new_email).await;
+    assert_eq!(location(&response), "/settings?notice=email_change_sent");
+    let to = gatehouse::auth::validation::canonical_email(new_email);
+    app.link_in_mail(&to, "confirm_new_email").await
 }
 
 #[tokio::test]
@@ -56,52 +39,44 @@ async fn the_settings_page_needs_a_signed_in_user() {
 #[tokio::test]
 async fn changing_the_password_needs_the_current_one() {
     let app = spawn_app().await;
-    let browser = app.signed_up("current@example.com").await;
-    let response = change_password(&browser, "not my password at all").await;
+    let browser = app.signed_up("current@example.com").await.with_js();
+    let response = browser
+        .change_password("not my password at all", NEW_PASSWORD)
+        .await;
     assert_eq!(response.status(), 422);
-    assert!(response
-        .text()
+    assert!(body(response)
         .await
-        .unwrap()
         .contains("That is not your current password."));
-    assert_eq!(
-        location(&app.browser().login("current@example.com", PASSWORD).await),
-        "/dashboard"
-    );
+    app.assert_can_log_in("current@example.com", PASSWORD).await;
 }
 
 #[tokio::test]
 async fn changing_the_password_ends_other_sessions_keeps_this_one_with_a_new_id_and_mails_a_notice()
 {
     let app = spawn_app().await;
-    let here = app.signed_up("change@example.com").await;
-    let elsewhere = app.browser();
-    elsewhere.login("change@example.com", PASSWORD).await;
+    let here = app.signed_up("change@example.com").await.with_js();
+    let elsewhere = app.signed_in("change@example.com").await;
     let before = here.session_cookie().unwrap();
-    let response = change_password(&here, PASSWORD).await;
+    let response = here.change_password(PASSWORD, NEW_PASSWORD).await;
     assert_eq!(response.status(), 200);
     assert_eq!(location(&response), "/settings?notice=password_changed");
     assert_ne!(here.session_cookie().unwrap(), before, "a new session id");
     assert!(here.is_signed_in().await);
     assert!(!elsewhere.is_signed_in().await);
-    assert!(elsewhere
-        .page("/login")
-        .await
-        .contains("Your password was changed, so you were signed out."));
+    elsewhere
+        .assert_shows(
+            "/login",
+            "Your password was changed, so you were signed out.",
+        )
+        .await;
     assert_eq!(
         get_with_cookie(&app.base, "/dashboard", &before)
             .await
             .status(),
         302
     );
-    assert_eq!(
-        location(
-            &app.browser()
-                .login("change@example.com", NEW_PASSWORD)
-                .await
-        ),
-        "/dashboard"
-    );
+    app.assert_can_log_in("change@example.com", NEW_PASSWORD)
+        .await;
     app.mail("change@example.com", "password_changed").await;
 }
 
@@ -109,36 +84,21 @@ async fn changing_the_password_ends_other_sessions_keeps_this_one_with_a_new_id_
 async fn changing_the_email_waits_for_the_new_address_to_confirm() {
     let app = spawn_app().await;
     let browser = app.signed_up("old@example.com").await;
-    let response = post_settings(
-        &browser,
-        "change_email",
-        &[
-            ("current_password", PASSWORD),
-            ("new_email", "New@Example.com"),
-        ],
-    )
-    .await;
-    assert_eq!(location(&response), "/settings?notice=email_change_sent");
+    let link = request_email_change(&app, &browser, "New@Example.com").await;
     app.mail("old@example.com", "email_change_requested").await;
-    let link = app
-        .link_in_mail("new@example.com", "confirm_new_email")
-        .await;
     assert!(
         browser.page("/settings").await.contains("old@example.com"),
         "unchanged until confirmed"
     );
     assert_eq!(
-        location(&browser.get(&link).await),
+        browser.redirect_from(&link).await,
         "/settings?notice=email_changed"
     );
-    assert!(browser.page("/dashboard").await.contains("new@example.com"));
+    browser.assert_shows("/dashboard", "new@example.com").await;
+    app.assert_can_log_in("new@example.com", PASSWORD).await;
+    app.assert_cannot_log_in("old@example.com", PASSWORD).await;
     assert_eq!(
-        location(&app.browser().login("new@example.com", PASSWORD).await),
-        "/dashboard"
-    );
-    assert!(location(&app.browser().login("old@example.com", PASSWORD).await).contains("__err"));
-    assert_eq!(
-        location(&browser.get(&link).await),
+        browser.redirect_from(&link).await,
         "/settings?notice=link_invalid",
         "once only"
     );
@@ -149,66 +109,40 @@ async fn a_password_change_cancels_a_pending_email_change() {
     let app = spawn_app().await;
     // A stranger who has the password asks to move the account to their address.
     let stranger = app.signed_up("owner@example.com").await;
-    post_settings(
-        &stranger,
-        "change_email",
-        &[
-            ("current_password", PASSWORD),
-            ("new_email", "stranger@example.com"),
-        ],
-    )
-    .await;
-    let link = app
-        .link_in_mail("stranger@example.com", "confirm_new_email")
-        .await;
+    let link = request_email_change(&app, &stranger, "stranger@example.com").await;
     // The owner, warned by mail, changes the password.
-    let owner = app.browser();
-    owner.login("owner@example.com", PASSWORD).await;
-    let response = change_password(&owner, PASSWORD).await;
+    let owner = app.signed_in("owner@example.com").await;
+    let response = owner
+        .with_js()
+        .change_password(PASSWORD, NEW_PASSWORD)
+        .await;
     assert_eq!(location(&response), "/settings?notice=password_changed");
-    assert!(location(&app.browser().get(&link).await).ends_with("notice=link_invalid"));
-    assert_eq!(
-        location(&app.browser().login("owner@example.com", NEW_PASSWORD).await),
-        "/dashboard"
-    );
+    assert!(app
+        .browser()
+        .redirect_from(&link)
+        .await
+        .ends_with("notice=link_invalid"));
+    app.assert_can_log_in("owner@example.com", NEW_PASSWORD)
+        .await;
 }
 
 #[tokio::test]
 async fn reset_links_sent_to_the_old_address_die_with_it() {
     let app = spawn_app().await;
     let browser = app.signed_up("before@example.com").await;
-    let asker = app.browser();
-    let token = asker.csrf_token("/forgot-password").await;
-    asker
-        .post_fetch(
-            "/api/request_password_reset",
-            "/forgot-password",
-            &[("email", "before@example.com"), ("csrf_token", &token)],
-        )
+    app.browser_with_js()
+        .request_password_reset("before@example.com")
         .await;
     let reset = app
         .link_in_mail("before@example.com", "reset_password")
         .await;
-    post_settings(
-        &browser,
-        "change_email",
-        &[
-            ("current_password", PASSWORD),
-            ("new_email", "after@example.com"),
-        ],
-    )
-    .await;
-    let change = app
-        .link_in_mail("after@example.com", "confirm_new_email")
-        .await;
+    let change = request_email_change(&app, &browser, "after@example.com").await;
     assert_eq!(
-        location(&browser.get(&change).await),
+        browser.redirect_from(&change).await,
         "/settings?notice=email_changed"
     );
-    assert_eq!(
-        location(&app.browser().get(&reset).await),
-        "/forgot-password?notice=link_invalid"
-    );
+    let reset_lands_on = app.browser().redirect_from(&reset).await;
+    assert_eq!(reset_lands_on, "/forgot-password?notice=link_invalid");
 }
 
 #[tokio::test]
@@ -216,15 +150,10 @@ async fn changing_to_a_taken_address_answers_the_same_and_tells_that_address() {
     let app = spawn_app().await;
     app.signed_up("taken@example.com").await;
     let browser = app.signed_up("mover@example.com").await;
-    let response = post_settings(
-        &browser,
-        "change_email",
-        &[
-            ("current_password", PASSWORD),
-            ("new_email", "taken@example.com"),
-        ],
-    )
-    .await;
+    let response = browser
+        .with_js()
+        .change_email(PASSWORD, "taken@example.com")
+        .await;
     assert_eq!(location(&response), "/settings?notice=email_change_sent");
     app.mail("taken@example.com", "email_in_use").await;
     app.mail("mover@example.com", "email_change_requested")
@@ -235,67 +164,41 @@ async fn changing_to_a_taken_address_answers_the_same_and_tells_that_address() {
 #[tokio::test]
 async fn changing_the_email_needs_the_current_password_and_a_valid_new_address() {
     let app = spawn_app().await;
-    let browser = app.signed_up("guard@example.com").await;
-    let response = post_settings(
-        &browser,
-        "change_email",
-        &[
-            ("current_password", "wrong"),
-            ("new_email", "x@example.com"),
-        ],
-    )
-    .await;
-    assert!(response
-        .text()
+    let browser = app.signed_up("guard@example.com").await.with_js();
+    let response = browser.change_email("wrong", "x@example.com").await;
+    assert!(body(response)
         .await
-        .unwrap()
         .contains("That is not your current password."));
-    let response = post_settings(
-        &browser,
-        "change_email",
-        &[("current_password", PASSWORD), ("new_email", "nope")],
-    )
-    .await;
-    assert!(response
-        .text()
-        .await
-        .unwrap()
-        .contains("Enter a valid email address"));
+    let response = browser.change_email(PASSWORD, "nope").await;
+    let error = body(response).await;
+    assert!(error.contains("Enter a valid email address"), "{error}");
 }
 
 #[tokio::test]
 async fn deleting_the_account_removes_everything_and_signs_out_every_device() {
     let app = spawn_app().await;
-    let browser = app.signed_up("bye@example.com").await;
-    let phone = app.browser();
-    phone.login("bye@example.com", PASSWORD).await;
-    let response =
-        post_settings(&browser, "delete_account", &[("current_password", "wrong")]).await;
+    let browser = app.signed_up("bye@example.com").await.with_js();
+    let phone = app.signed_in("bye@example.com").await;
+    let response = browser.delete_account("wrong").await;
     assert_eq!(response.status(), 422);
     assert_eq!(app.user_count().await, 1);
 
-    let response = post_settings(
-        &browser,
-        "delete_account",
-        &[("current_password", PASSWORD)],
-    )
-    .await;
+    let response = browser.delete_account(PASSWORD).await;
     assert_eq!(location(&response), "/?notice=account_deleted");
-    assert!(browser
-        .page("/?notice=account_deleted")
-        .await
-        .contains("Your account has been deleted."));
+    browser
+        .assert_shows("/?notice=account_deleted", "Your account has been deleted.")
+        .await;
     assert_eq!(app.user_count().await, 0);
-    let leftovers: i64 = sqlx::query_scalar(
-        "SELECT (SELECT COUNT(*) FROM sessions WHERE user_id IS NOT NULL) + (SELECT COUNT(*) FROM tokens)",
-    )
-    .fetch_one(&app.state().pool)
-    .await
-    .unwrap();
+    let leftovers: i64 = app
+        .scalar(
+            "SELECT (SELECT COUNT(*) FROM sessions WHERE user_id IS NOT NULL) \
+             + (SELECT COUNT(*) FROM tokens)",
+        )
+        .await;
     assert_eq!(leftovers, 0);
     assert!(!browser.is_signed_in().await);
     assert!(!phone.is_signed_in().await);
-    assert!(location(&app.browser().login("bye@example.com", PASSWORD).await).contains("__err"));
+    app.assert_cannot_log_in("bye@example.com", PASSWORD).await;
     app.mail("bye@example.com", "account_deleted").await;
 }
 
@@ -304,10 +207,9 @@ async fn a_device_of_a_deleted_account_can_sign_in_to_another_one() {
     let app = spawn_app().await;
     app.signed_up("other@example.com").await;
     let laptop = app.signed_up("gone@example.com").await;
-    let phone = app.browser();
-    phone.login("gone@example.com", PASSWORD).await;
+    let phone = app.signed_in("gone@example.com").await;
     assert!(phone.is_signed_in().await, "its session is now cached");
-    post_settings(&laptop, "delete_account", &[("current_password", PASSWORD)]).await;
+    laptop.with_js().delete_account(PASSWORD).await;
     assert!(!phone.is_signed_in().await);
     let response = phone.login("other@example.com", PASSWORD).await;
     assert_eq!(location(&response), "/dashboard");
@@ -325,15 +227,9 @@ async fn an_account_that_reuses_a_deleted_id_inherits_nothing() {
     };
     let old_id = id_of("old@example.com").await.unwrap();
     // A session that ended leaves a record naming its user.
-    let phone = app.browser();
-    phone.login("old@example.com", PASSWORD).await;
-    change_password(&old, PASSWORD).await;
-    post_settings(
-        &old,
-        "delete_account",
-        &[("current_password", NEW_PASSWORD)],
-    )
-    .await;
+    app.signed_in("old@example.com").await;
+    old.with_js().change_password(PASSWORD, NEW_PASSWORD).await;
+    old.with_js().delete_account(NEW_PASSWORD).await;
     assert_eq!(app.user_count().await, 0);
     let linked: i64 = sqlx::query_scalar(
         "SELECT (SELECT COUNT(*) FROM auth_events WHERE user_id = ?1) \
@@ -356,25 +252,11 @@ async fn an_account_that_reuses_a_deleted_id_inherits_nothing() {
 async fn an_email_change_link_expires() {
     let app = spawn_with(|s| s.session_idle_timeout_secs = 3 * 24 * 3600).await;
     let browser = app.signed_up("slow@example.com").await;
-    post_settings(
-        &browser,
-        "change_email",
-        &[
-            ("current_password", PASSWORD),
-            ("new_email", "slower@example.com"),
-        ],
-    )
-    .await;
-    let link = app
-        .link_in_mail("slower@example.com", "confirm_new_email")
-        .await;
+    let link = request_email_change(&app, &browser, "slower@example.com").await;
     app.clock.advance(24 * 3600 + 1);
     assert_eq!(
-        location(&browser.get(&link).await),
+        browser.redirect_from(&link).await,
         "/login?notice=link_invalid"
     );
-    assert_eq!(
-        location(&app.browser().login("slow@example.com", PASSWORD).await),
-        "/dashboard"
-    );
+    app.assert_can_log_in("slow@example.com", PASSWORD).await;
 }

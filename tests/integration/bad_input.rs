@@ -8,20 +8,9 @@ use crate::support::*;
 async fn a_one_megabyte_body_is_refused_before_any_hashing() {
     let app = spawn_app().await;
     let browser = app.browser();
-    let token = browser.csrf_token("/login").await;
     let before = app.state().passwords.counts();
     let huge = "a".repeat(1024 * 1024);
-    let response = browser
-        .post_fetch(
-            "/api/login",
-            "/login",
-            &[
-                ("email", "x@example.com"),
-                ("password", &huge),
-                ("csrf_token", &token),
-            ],
-        )
-        .await;
+    let response = browser.with_js().login("x@example.com", &huge).await;
     assert_eq!(response.status(), 413);
     assert_eq!(app.state().passwords.counts(), before);
 }
@@ -29,11 +18,7 @@ async fn a_one_megabyte_body_is_refused_before_any_hashing() {
 #[tokio::test]
 async fn missing_fields_get_400_from_the_api() {
     let app = spawn_app().await;
-    let browser = app.browser();
-    let token = browser.csrf_token("/login").await;
-    let response = browser
-        .post_fetch("/api/login", "/login", &[("csrf_token", &token)])
-        .await;
+    let response = app.browser_with_js().submit("login", "/login", &[]).await;
     assert_eq!(response.status(), 400);
     assert!(response.text().await.unwrap().contains("BadRequest"));
 }
@@ -42,10 +27,7 @@ async fn missing_fields_get_400_from_the_api() {
 async fn missing_fields_in_a_plain_form_post_show_a_message() {
     let app = spawn_app().await;
     let browser = app.browser();
-    let token = browser.csrf_token("/login").await;
-    let response = browser
-        .post_form("/api/login", "/login", &[("csrf_token", &token)])
-        .await;
+    let response = browser.submit("login", "/login", &[]).await;
     assert_eq!(response.status(), 302);
     let html = follow(&browser, response).await;
     assert!(html.contains("The request could not be read"), "{html}");
@@ -78,10 +60,9 @@ async fn invalid_utf8_and_garbage_bodies_get_400() {
 #[tokio::test]
 async fn oversized_fields_get_a_form_message_not_an_error_page() {
     let app = spawn_app().await;
-    let browser = app.browser();
     let email = format!("{}@example.com", "e".repeat(1000));
     let password = "p".repeat(2000);
-    let response = browser.signup_fetch(&email, &password, &password).await;
+    let response = app.browser_with_js().signup(&email, &password).await;
     assert_eq!(response.status(), 422);
     let body = response.text().await.unwrap();
     assert!(body.contains("at most 254"), "{body}");

@@ -19,23 +19,18 @@ async fn a_form_without_the_token_is_refused() {
     let browser = app.browser();
     browser.page("/signup").await;
     let response = browser
-        .post_fetch(
-            "/api/signup",
-            "/signup",
-            &signup_fields("a@example.com", ""),
-        )
+        .with_js()
+        .with_csrf_token("")
+        .signup("a@example.com", PASSWORD)
         .await;
     assert_eq!(response.status(), 403);
+    // The same form with no token field at all.
+    let no_token: Vec<_> = signup_fields("a@example.com", "")
+        .into_iter()
+        .filter(|(name, _)| *name != "csrf_token")
+        .collect();
     let response = browser
-        .post_fetch(
-            "/api/signup",
-            "/signup",
-            &[
-                ("email", "a@example.com"),
-                ("password", PASSWORD),
-                ("confirm_password", PASSWORD),
-            ],
-        )
+        .post_fetch("/api/signup", "/signup", &no_token)
         .await;
     assert!(response.status().is_client_error());
     assert_eq!(app.user_count().await, 0);
@@ -51,15 +46,9 @@ async fn another_sessions_token_is_refused_including_at_login() {
     victim.page("/login").await;
     // Login CSRF: the victim's browser posts the attacker's token.
     let response = victim
-        .post_fetch(
-            "/api/login",
-            "/login",
-            &[
-                ("email", "victim@example.com"),
-                ("password", PASSWORD),
-                ("csrf_token", &attacker_token),
-            ],
-        )
+        .with_js()
+        .with_csrf_token(&attacker_token)
+        .login("victim@example.com", PASSWORD)
         .await;
     assert_eq!(response.status(), 403);
     assert!(!victim.is_signed_in().await);

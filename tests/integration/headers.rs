@@ -26,9 +26,7 @@ async fn every_kind_of_response_carries_the_security_headers() {
         &reqwest::get(format!("{}/healthz", app.base)).await.unwrap(),
         "healthz",
     );
-    let api = browser
-        .post_fetch("/api/session", "/", &[("access", "Anyone")])
-        .await;
+    let api = browser.with_js().session(Access::Anyone).await;
     assert_common_headers(&api, "server function");
 }
 

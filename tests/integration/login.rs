@@ -10,36 +10,19 @@ async fn login_with_the_right_password_lands_on_the_dashboard() {
     let response = browser.login("Right@Example.com", PASSWORD).await;
     assert_eq!(response.status(), 302);
     assert_eq!(location(&response), "/dashboard");
-    assert!(browser
-        .page("/dashboard")
-        .await
-        .contains("right@example.com"));
+    browser
+        .assert_shows("/dashboard", "right@example.com")
+        .await;
 }
 
-/// Everything an observer sees of a failed login, minus values that differ per request.
-async fn failed_login_observation(
-    app: &TestApp,
-    email: &str,
-    fetch: bool,
-) -> (u16, String, String, usize) {
-    let browser = app.browser();
-    let token = browser.csrf_token("/login").await;
-    let fields = [
-        ("email", email),
-        ("password", "wrong password, sorry"),
-        ("csrf_token", token.as_str()),
-        ("next", ""),
-    ];
-    let response = if fetch {
-        browser.post_fetch("/api/login", "/login", &fields).await
+/// What an observer sees of a failed login, with or without JavaScript.
+async fn failed_login_observation(app: &TestApp, email: &str, fetch: bool) -> Observed {
+    let browser = if fetch {
+        app.browser_with_js()
     } else {
-        browser.post_form("/api/login", "/login", &fields).await
+        app.browser()
     };
-    let status = response.status().as_u16();
-    let target = location(&response);
-    let cookies = set_cookies(&response).len();
-    let body = response.text().await.unwrap();
-    (status, target, body, cookies)
+    observe(browser.login(email, "wrong password, sorry").await).await
 }
 
 #[tokio::test]
@@ -51,13 +34,13 @@ async fn unknown_email_and_wrong_password_look_identical() {
         let unknown = failed_login_observation(&app, "unknown@example.com", fetch).await;
         assert_eq!(known, unknown, "fetch = {fetch}");
         if fetch {
-            assert_eq!(known.0, 401);
-            assert!(known.2.contains("InvalidCredentials"));
+            assert_eq!(known.status, 401);
+            assert!(known.body.contains("InvalidCredentials"));
         } else {
-            assert_eq!(known.0, 302);
+            assert_eq!(known.status, 302);
             let html = app
                 .browser()
-                .page(known.1.strip_prefix(&app.base).unwrap())
+                .page(known.location.strip_prefix(&app.base).unwrap())
                 .await;
             assert!(html.contains("Invalid email or password."));
         }
@@ -112,9 +95,7 @@ async fn login_rotates_the_csrf_token() {
     browser.login("rotate@example.com", PASSWORD).await;
     let after = browser.csrf_token("/dashboard").await;
     assert_ne!(before, after);
-    let response = browser
-        .post_fetch("/api/logout", "/dashboard", &[("csrf_token", &before)])
-        .await;
+    let response = browser.with_js().with_csrf_token(&before).logout().await;
     assert_eq!(response.status(), 403, "the pre-login token is worthless");
     assert!(browser.is_signed_in().await);
 }

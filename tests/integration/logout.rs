@@ -56,9 +56,7 @@ async fn logout_leaves_other_devices_signed_in() {
 async fn logout_without_the_token_changes_nothing() {
     let app = spawn_app().await;
     let browser = app.signed_up("keep@example.com").await;
-    let response = browser
-        .post_fetch("/api/logout", "/dashboard", &[("csrf_token", "")])
-        .await;
+    let response = browser.with_js().with_csrf_token("").logout().await;
     assert_eq!(response.status(), 403);
     assert!(browser.is_signed_in().await);
 }

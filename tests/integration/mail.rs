@@ -37,10 +37,7 @@ async fn the_smtp_transport_delivers_to_a_real_smtp_server() {
     assert!(message.contains("To: smtp@example.com"), "{message}");
     assert!(message.contains("/verify-email?token="), "{message}");
     activity.wait_for(|a| a.delivered >= 1).await.unwrap();
-    let sent: Option<i64> = sqlx::query_scalar("SELECT sent_at FROM mail_queue")
-        .fetch_one(&app.state().pool)
-        .await
-        .unwrap();
+    let sent: Option<i64> = app.scalar("SELECT sent_at FROM mail_queue").await;
     assert!(sent.is_some());
 }
 
@@ -96,10 +93,7 @@ async fn a_queued_message_survives_a_restart_and_an_smtp_outage() {
     .await
     .expect("a delivery attempt")
     .unwrap();
-    let attempts: i64 = sqlx::query_scalar("SELECT attempts FROM mail_queue")
-        .fetch_one(&first.state().pool)
-        .await
-        .unwrap();
+    let attempts: i64 = first.scalar("SELECT attempts FROM mail_queue").await;
     assert_eq!(attempts, 1, "the failed delivery was recorded for a retry");
     first.stop().await;
 
@@ -135,11 +129,11 @@ async fn a_message_that_never_goes_through_is_given_up_on() {
     assert_eq!(attempts, MAX_ATTEMPTS);
     assert!(abandoned.is_some());
     assert_eq!(body, "", "the link it held is erased");
-    let due: Option<i64> = sqlx::query_scalar(
-        "SELECT MIN(next_attempt_at) FROM mail_queue WHERE sent_at IS NULL AND abandoned_at IS NULL",
-    )
-    .fetch_one(&app.state().pool)
-    .await
-    .unwrap();
+    let due: Option<i64> = app
+        .scalar(
+            "SELECT MIN(next_attempt_at) FROM mail_queue \
+             WHERE sent_at IS NULL AND abandoned_at IS NULL",
+        )
+        .await;
     assert_eq!(due, None, "nothing is left to retry");
 }

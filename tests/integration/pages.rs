@@ -60,10 +60,7 @@ async fn anonymous_dashboard_load_is_redirected_to_login() {
 #[tokio::test]
 async fn the_session_function_reports_no_user_to_anonymous_callers() {
     let app = spawn_app().await;
-    let browser = app.browser();
-    let response = browser
-        .post_fetch("/api/session", "/", &[("access", "SignedIn")])
-        .await;
+    let response = app.browser_with_js().session(Access::SignedIn).await;
     assert_eq!(response.status(), 200);
     let body = response.text().await.unwrap();
     assert!(body.contains("\"user\":null"), "{body}");

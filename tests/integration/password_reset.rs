@@ -2,20 +2,16 @@
 
 use crate::support::*;
 
-async fn request_reset(app: &TestApp, email: &str) -> (u16, String, usize, String) {
-    let browser = app.browser();
-    let token = browser.csrf_token("/forgot-password").await;
-    let response = browser
-        .post_fetch(
-            "/api/request_password_reset",
-            "/forgot-password",
-            &[("email", email), ("csrf_token", &token)],
-        )
-        .await;
-    let status = response.status().as_u16();
-    let target = location(&response);
-    let cookies = set_cookies(&response).len();
-    (status, target, cookies, response.text().await.unwrap())
+/// Asks for a reset link for `email` from a new browser running the app;
+/// what an observer sees of the answer.
+async fn request_reset(app: &TestApp, email: &str) -> Observed {
+    observe(app.browser_with_js().request_password_reset(email).await).await
+}
+
+/// Following a link that no longer works leads back to the form.
+async fn assert_link_is_dead(app: &TestApp, link: &str) {
+    let target = app.browser().redirect_from(link).await;
+    assert_eq!(target, "/forgot-password?notice=link_invalid", "{link}");
 }
 
 #[tokio::test]
@@ -25,7 +21,7 @@ async fn known_and_unknown_addresses_get_the_same_answer() {
     let known = request_reset(&app, "known@example.com").await;
     let unknown = request_reset(&app, "unknown@example.com").await;
     assert_eq!(known, unknown);
-    assert_eq!(known.1, "/forgot-password?notice=reset_sent");
+    assert_eq!(known.location, "/forgot-password?notice=reset_sent");
     app.mail("known@example.com", "reset_password").await;
     app.mail("unknown@example.com", "reset_unknown").await;
 }
@@ -44,9 +40,9 @@ async fn an_account_with_an_older_style_address_can_still_reset() {
     .execute(&app.state().pool)
     .await
     .unwrap();
-    let (status, target, _, _) = request_reset(&app, address).await;
+    let seen = request_reset(&app, address).await;
     assert_eq!(
-        (status, target.as_str()),
+        (seen.status, seen.location.as_str()),
         (200, "/forgot-password?notice=reset_sent")
     );
     app.mail(address, "reset_password").await;
@@ -69,23 +65,6 @@ async fn follow_reset_link(app: &TestApp, email: &str) -> (Browser, String) {
     (browser, link)
 }
 
-async fn submit_new_password(browser: &Browser, password: &str) -> reqwest::Response {
-    // Any page's form carries the session's token (the reset form is only
-    // shown while the link works).
-    let token = browser.csrf_token("/forgot-password").await;
-    browser
-        .post_form(
-            "/api/reset_password",
-            "/reset-password",
-            &[
-                ("new_password", password),
-                ("confirm_new_password", password),
-                ("csrf_token", &token),
-            ],
-        )
-        .await
-}
-
 const NEW_PASSWORD: &str = "a brand new passphrase today";
 
 #[tokio::test]
@@ -97,19 +76,20 @@ async fn a_reset_sets_the_password_ends_every_session_and_does_not_sign_in() {
     assert_eq!(page.headers()["referrer-policy"], "no-referrer");
     assert!(page.text().await.unwrap().contains("Confirm new password"));
 
-    let response = submit_new_password(&browser, NEW_PASSWORD).await;
+    let response = browser.reset_password(NEW_PASSWORD).await;
     assert_eq!(location(&response), "/login?notice=password_reset");
     assert!(!browser.is_signed_in().await, "a reset does not sign in");
     assert!(!laptop.is_signed_in().await, "other sessions end");
-    assert!(laptop
-        .page("/login")
-        .await
-        .contains("Your password was changed, so you were signed out."));
-    assert!(location(&app.browser().login("reset@example.com", PASSWORD).await).contains("__err"));
-    assert_eq!(
-        location(&app.browser().login("reset@example.com", NEW_PASSWORD).await),
-        "/dashboard"
-    );
+    laptop
+        .assert_shows(
+            "/login",
+            "Your password was changed, so you were signed out.",
+        )
+        .await;
+    app.assert_cannot_log_in("reset@example.com", PASSWORD)
+        .await;
+    app.assert_can_log_in("reset@example.com", NEW_PASSWORD)
+        .await;
     app.mail("reset@example.com", "password_reset_done").await;
 }
 
@@ -118,9 +98,8 @@ async fn a_reset_link_works_once() {
     let app = spawn_app().await;
     app.signed_up("single@example.com").await;
     let (browser, link) = follow_reset_link(&app, "single@example.com").await;
-    submit_new_password(&browser, NEW_PASSWORD).await;
-    let again = app.browser().get(&link).await;
-    assert_eq!(location(&again), "/forgot-password?notice=link_invalid");
+    browser.reset_password(NEW_PASSWORD).await;
+    assert_link_is_dead(&app, &link).await;
 }
 
 #[tokio::test]
@@ -129,12 +108,9 @@ async fn a_reset_link_expires_after_thirty_minutes() {
     app.signed_up("expiry@example.com").await;
     let (browser, link) = follow_reset_link(&app, "expiry@example.com").await;
     app.clock.advance(30 * 60 + 1);
-    let response = submit_new_password(&browser, NEW_PASSWORD).await;
+    let response = browser.reset_password(NEW_PASSWORD).await;
     assert_eq!(location(&response), "/forgot-password?notice=link_invalid");
-    assert_eq!(
-        location(&app.browser().get(&link).await),
-        "/forgot-password?notice=link_invalid"
-    );
+    assert_link_is_dead(&app, &link).await;
 }
 
 #[tokio::test]
@@ -145,24 +121,9 @@ async fn a_password_change_invalidates_outstanding_reset_links() {
     let link = app
         .link_in_mail("changed@example.com", "reset_password")
         .await;
-    let token = browser.csrf_token("/settings").await;
-    let response = browser
-        .post_form(
-            "/api/change_password",
-            "/settings",
-            &[
-                ("current_password", PASSWORD),
-                ("new_password", NEW_PASSWORD),
-                ("confirm_new_password", NEW_PASSWORD),
-                ("csrf_token", &token),
-            ],
-        )
-        .await;
+    let response = browser.change_password(PASSWORD, NEW_PASSWORD).await;
     assert_eq!(location(&response), "/settings?notice=password_changed");
-    assert_eq!(
-        location(&app.browser().get(&link).await),
-        "/forgot-password?notice=link_invalid"
-    );
+    assert_link_is_dead(&app, &link).await;
 }
 
 #[tokio::test]
@@ -170,13 +131,13 @@ async fn the_new_password_must_meet_the_policy_and_errors_come_back_to_the_form(
     let app = spawn_app().await;
     app.signed_up("policy@example.com").await;
     let (browser, _) = follow_reset_link(&app, "policy@example.com").await;
-    let response = submit_new_password(&browser, "short").await;
+    let response = browser.reset_password("short").await;
     // The page sends no Referer; the error still comes back to the form.
     let target = location(&response);
     assert!(target.contains("/reset-password?__path="), "{target}");
     let html = follow(&browser, response).await;
     assert!(html.contains("Use at least 15 characters"), "{html}");
-    let response = submit_new_password(&browser, NEW_PASSWORD).await;
+    let response = browser.reset_password(NEW_PASSWORD).await;
     assert_eq!(
         location(&response),
         "/login?notice=password_reset",
@@ -192,11 +153,9 @@ async fn requests_are_throttled_per_address_without_changing_the_answer() {
     for _ in 0..6 {
         assert_eq!(request_reset(&app, "throttle@example.com").await, first);
     }
-    let queued: i64 =
-        sqlx::query_scalar("SELECT COUNT(*) FROM mail_queue WHERE kind = 'reset_password'")
-            .fetch_one(&app.state().pool)
-            .await
-            .unwrap();
+    let queued: i64 = app
+        .scalar("SELECT COUNT(*) FROM mail_queue WHERE kind = 'reset_password'")
+        .await;
     assert_eq!(queued, 5, "five per hour by default");
 }
 
@@ -219,13 +178,10 @@ async fn a_reset_revokes_every_other_outstanding_link() {
     browser.page("/forgot-password").await;
     browser.get(&second).await;
     assert_eq!(
-        location(&submit_new_password(&browser, NEW_PASSWORD).await),
+        location(&browser.reset_password(NEW_PASSWORD).await),
         "/login?notice=password_reset"
     );
-    assert_eq!(
-        location(&app.browser().get(&first).await),
-        "/forgot-password?notice=link_invalid"
-    );
+    assert_link_is_dead(&app, &first).await;
 }
 
 #[tokio::test]
@@ -242,7 +198,7 @@ async fn concurrent_requests_all_get_the_answer_while_mail_goes_out() {
             } else {
                 format!("nobody-{i}@example.com")
             };
-            request_reset(app, &email).await.0
+            request_reset(app, &email).await.status
         }
     });
     let statuses = futures::future::join_all(requests).await;

@@ -40,11 +40,9 @@ async fn a_replayed_expired_cookie_is_told_and_logged_once() {
         let replay = get_with_cookie(&app.base, "/dashboard", &cookie).await;
         assert_eq!(replay.status(), 302);
     }
-    let logged: i64 =
-        sqlx::query_scalar("SELECT COUNT(*) FROM auth_events WHERE kind = 'session_expired'")
-            .fetch_one(&app.state().pool)
-            .await
-            .unwrap();
+    let logged: i64 = app
+        .scalar("SELECT COUNT(*) FROM auth_events WHERE kind = 'session_expired'")
+        .await;
     assert_eq!(logged, 1);
 }
 
@@ -68,10 +66,9 @@ async fn an_active_session_still_ends_at_the_absolute_lifetime() {
     }
     app.clock.advance(400); // 3600 s after sign-in
     assert!(!browser.is_signed_in().await);
-    assert!(browser
-        .page("/login")
-        .await
-        .contains("Your session has expired. Please log in again."));
+    browser
+        .assert_shows("/login", "Your session has expired. Please log in again.")
+        .await;
 }
 
 #[tokio::test]
@@ -118,10 +115,9 @@ async fn several_devices_have_independent_sessions() {
     }))
     .await;
     for device in &devices {
-        assert!(device
-            .page("/dashboard")
-            .await
-            .contains("devices@example.com"));
+        device
+            .assert_shows("/dashboard", "devices@example.com")
+            .await;
     }
     devices[1].logout().await;
     assert!(devices[0].is_signed_in().await);
@@ -171,12 +167,7 @@ async fn on_https_the_cookie_is_secure_and_host_prefixed() {
 async fn visitors_sessions_are_never_written_to_the_database() {
     let app = spawn_app().await;
     app.signed_up("visitor@example.com").await;
-    let rows = || async {
-        sqlx::query_scalar::<_, i64>("SELECT COUNT(*) FROM sessions")
-            .fetch_one(&app.state().pool)
-            .await
-            .unwrap()
-    };
+    let rows = || async { app.scalar::<i64>("SELECT COUNT(*) FROM sessions").await };
     assert_eq!(rows().await, 1);
     let visitor = app.browser();
     for path in ["/", "/login", "/signup", "/forgot-password"] {
@@ -210,10 +201,7 @@ async fn the_database_holds_no_usable_session_ids() {
     let browser = app.signed_up("hashed@example.com").await;
     let cookie = browser.session_cookie().unwrap();
     let id = cookie.trim_start_matches("gatehouse=");
-    let stored: Vec<String> = sqlx::query_scalar("SELECT id_hash FROM sessions")
-        .fetch_all(&app.state().pool)
-        .await
-        .unwrap();
+    let stored: Vec<String> = app.column("SELECT id_hash FROM sessions").await;
     assert!(!stored.is_empty());
     assert!(stored.iter().all(|s| !s.contains(id)));
 }

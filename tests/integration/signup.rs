@@ -9,10 +9,9 @@ async fn signup_creates_the_account_and_asks_to_confirm_the_address() {
     let response = browser.signup("new@example.com", PASSWORD).await;
     assert_eq!(response.status(), 302);
     assert_eq!(location(&response), "/check-email");
-    assert!(browser
-        .page("/check-email")
-        .await
-        .contains("Check your inbox"));
+    browser
+        .assert_shows("/check-email", "Check your inbox")
+        .await;
     assert_eq!(app.user_count().await, 1);
     assert!(
         !browser.is_signed_in().await,
@@ -44,9 +43,9 @@ async fn with_optional_verification_signup_signs_in_and_lands_on_the_dashboard()
 #[tokio::test]
 async fn signup_from_the_hydrated_app_answers_with_a_client_side_redirect() {
     let app = spawn_app().await;
-    let browser = app.browser();
-    let response = browser
-        .signup_fetch("fetch@example.com", PASSWORD, PASSWORD)
+    let response = app
+        .browser_with_js()
+        .signup("fetch@example.com", PASSWORD)
         .await;
     assert_eq!(response.status(), 200);
     assert_eq!(location(&response), "/check-email");
@@ -57,27 +56,18 @@ async fn signup_from_the_hydrated_app_answers_with_a_client_side_redirect() {
 async fn emails_are_stored_trimmed_normalised_and_lower_case() {
     let app = spawn_app().await;
     app.signed_up("  ＡLICE@Example.COM ").await;
-    let stored: String = sqlx::query_scalar("SELECT email FROM users")
-        .fetch_one(&app.state().pool)
-        .await
-        .unwrap();
+    let stored: String = app.scalar("SELECT email FROM users").await;
     assert_eq!(stored, "alice@example.com");
-    assert_eq!(
-        app.browser()
-            .login("alice@example.com", PASSWORD)
-            .await
-            .status(),
-        302
-    );
+    app.assert_can_log_in("alice@example.com", PASSWORD).await;
 }
 
 #[tokio::test]
 async fn with_optional_verification_a_duplicate_email_gets_a_message_on_the_email_field() {
     let app = spawn_optional_verification().await;
     app.browser().signup("taken@example.com", PASSWORD).await;
-    let browser = app.browser();
-    let response = browser
-        .signup_fetch("Taken@Example.com", PASSWORD, PASSWORD)
+    let response = app
+        .browser_with_js()
+        .signup("Taken@Example.com", PASSWORD)
         .await;
     assert_eq!(response.status(), 422);
     let body = response.text().await.unwrap();
@@ -93,8 +83,8 @@ async fn both_spellings_of_an_internationalised_domain_are_one_address() {
     let app = spawn_optional_verification().await;
     app.browser().signup("hans@bücher.de", PASSWORD).await;
     let response = app
-        .browser()
-        .signup_fetch("Hans@XN--BCHER-KVA.de", PASSWORD, PASSWORD)
+        .browser_with_js()
+        .signup("Hans@XN--BCHER-KVA.de", PASSWORD)
         .await;
     assert_eq!(response.status(), 422);
     assert!(response.text().await.unwrap().contains("already exists"));
@@ -114,10 +104,7 @@ async fn stored_ascii_domains_are_made_canonical_at_startup() {
         .await
         .unwrap();
     assert_eq!(app.state().users.canonicalize_emails().await.unwrap(), 1);
-    let email: String = sqlx::query_scalar("SELECT email FROM users")
-        .fetch_one(&app.state().pool)
-        .await
-        .unwrap();
+    let email: String = app.scalar("SELECT email FROM users").await;
     assert_eq!(email, "old@bücher.de");
     for spelling in ["old@bücher.de", "old@xn--bcher-kva.de"] {
         let response = app.browser().login(spelling, PASSWORD).await;
@@ -132,22 +119,11 @@ async fn twenty_concurrent_signups_for_one_email_create_one_account() {
     for _ in 0..20 {
         let browser = app.browser();
         let token = browser.csrf_token("/signup").await;
-        browsers.push((browser, token));
+        browsers.push(browser.with_js().with_csrf_token(&token));
     }
-    let attempts = browsers.iter().map(|(browser, token)| async move {
-        browser
-            .post_fetch(
-                "/api/signup",
-                "/signup",
-                &[
-                    ("email", "race@example.com"),
-                    ("password", PASSWORD),
-                    ("confirm_password", PASSWORD),
-                    ("csrf_token", token),
-                ],
-            )
-            .await
-    });
+    let attempts = browsers
+        .iter()
+        .map(|browser| browser.signup("race@example.com", PASSWORD));
     let statuses: Vec<u16> = futures::future::join_all(attempts)
         .await
         .iter()
@@ -160,8 +136,10 @@ async fn twenty_concurrent_signups_for_one_email_create_one_account() {
 }
 
 async fn signup_error(app: &TestApp, email: &str, password: &str, confirm: &str) -> String {
-    let browser = app.browser();
-    let response = browser.signup_fetch(email, password, confirm).await;
+    let response = app
+        .browser_with_js()
+        .signup_with_confirmation(email, password, confirm)
+        .await;
     assert_eq!(
         response.status(),
         422,
@@ -218,32 +196,15 @@ async fn long_unicode_passwords_are_accepted_and_work() {
     assert_eq!(password.chars().count(), 256);
     let response = app.browser().signup("unicode@example.com", &password).await;
     assert_eq!(response.status(), 302);
-    assert_eq!(
-        app.browser()
-            .login("unicode@example.com", &password)
-            .await
-            .status(),
-        302
-    );
+    app.assert_can_log_in("unicode@example.com", &password)
+        .await;
 }
 
 #[tokio::test]
 async fn without_javascript_validation_errors_are_rendered_in_the_form() {
     let app = spawn_app().await;
     let browser = app.browser();
-    let token = browser.csrf_token("/signup").await;
-    let response = browser
-        .post_form(
-            "/api/signup",
-            "/signup",
-            &[
-                ("email", "nope"),
-                ("password", "short"),
-                ("confirm_password", "short"),
-                ("csrf_token", &token),
-            ],
-        )
-        .await;
+    let response = browser.signup("nope", "short").await;
     assert_eq!(response.status(), 302);
     let html = follow(&browser, response).await;
     assert!(html.contains("Enter a valid email address"), "{html}");

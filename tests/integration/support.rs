@@ -8,6 +8,7 @@ use std::{
     },
 };
 
+pub use gatehouse::auth::Access;
 use gatehouse::server::{
     config::settings::Settings, http::serve::Server, platform::clock::Clock, state::AppState,
 };
@@ -125,6 +126,73 @@ impl TestApp {
         browser
     }
 
+    /// A new browser signed in to the account `email` with [`PASSWORD`]:
+    /// another device of its owner.
+    pub async fn signed_in(&self, email: &str) -> Browser {
+        let browser = self.browser();
+        let response = browser.login(email, PASSWORD).await;
+        assert_eq!(location(&response), "/dashboard", "login as {email}");
+        browser
+    }
+
+    /// A browser that has signed up `email` and signed in without confirming
+    /// the address.
+    pub async fn unconfirmed(&self, email: &str) -> Browser {
+        let browser = self.browser();
+        let response = browser.signup(email, PASSWORD).await;
+        assert_eq!(location(&response), "/check-email", "signup as {email}");
+        let response = browser.login(email, PASSWORD).await;
+        assert_eq!(location(&response), "/dashboard", "login as {email}");
+        browser
+    }
+
+    /// Where a login from a new browser lands (its `Location`).
+    pub async fn login_redirect(&self, email: &str, password: &str) -> String {
+        location(&self.browser().login(email, password).await)
+    }
+
+    /// Asserts that `password` signs `email` in from a new browser: the
+    /// login form redirects to the dashboard.
+    pub async fn assert_can_log_in(&self, email: &str, password: &str) {
+        let response = self.browser().login(email, password).await;
+        assert_eq!(response.status(), 302, "login as {email}");
+        assert_eq!(location(&response), "/dashboard", "login as {email}");
+    }
+
+    /// Asserts that a login as `email` from a new browser is refused: the
+    /// form comes back with an error.
+    pub async fn assert_cannot_log_in(&self, email: &str, password: &str) {
+        let target = self.login_redirect(email, password).await;
+        assert!(target.contains("__err"), "login as {email}: {target}");
+    }
+
+    /// A new browser running the app's JavaScript.
+    pub fn browser_with_js(&self) -> Browser {
+        self.browser().with_js()
+    }
+
+    /// The one value that `sql` selects.
+    pub async fn scalar<T>(&self, sql: &str) -> T
+    where
+        T: Send + Unpin + sqlx::Type<sqlx::Sqlite> + for<'r> sqlx::Decode<'r, sqlx::Sqlite>,
+    {
+        sqlx::query_scalar(sql)
+            .fetch_one(&self.state().pool)
+            .await
+            .unwrap_or_else(|e| panic!("{sql}: {e}"))
+    }
+
+    /// Every value of the one column that `sql` selects.
+    pub async fn column<T>(&self, sql: &str) -> Vec<T>
+    where
+        T: Send + Unpin + sqlx::Type<sqlx::Sqlite> + for<'r> sqlx::Decode<'r, sqlx::Sqlite>,
+    {
+        sqlx::query_scalar(sql)
+            .fetch_all(&self.state().pool)
+            .await
+            .unwrap_or_else(|e| panic!("{sql}: {e}"))
+    }
+
     /// Waits for a message of `kind` (e.g. `verify_email`) to `to` to be
     /// delivered to the outbox, and returns the newest such message.
     pub async fn mail(&self, to: &str, kind: &str) -> OutboxMail {
@@ -183,18 +251,13 @@ impl TestApp {
 
     /// Number of accounts in the database.
     pub async fn user_count(&self) -> i64 {
-        sqlx::query_scalar("SELECT COUNT(*) FROM users")
-            .fetch_one(&self.state().pool)
-            .await
-            .unwrap()
+        self.scalar("SELECT COUNT(*) FROM users").await
     }
 
     /// Number of server-side sessions belonging to signed-in users.
     pub async fn signed_in_session_count(&self) -> i64 {
-        sqlx::query_scalar("SELECT COUNT(*) FROM sessions WHERE user_id IS NOT NULL")
-            .fetch_one(&self.state().pool)
+        self.scalar("SELECT COUNT(*) FROM sessions WHERE user_id IS NOT NULL")
             .await
-            .unwrap()
     }
 
     pub async fn stop(self) {
@@ -236,11 +299,29 @@ impl OutboxMail {
     }
 }
 
+/// What a page load asks for.
+const HTML: &str = "text/html,application/xhtml+xml";
+/// What the hydrated app's server-function calls ask for.
+const JSON: &str = "application/json";
+
 /// A cookie-jar HTTP client that talks like a browser.
+///
+/// Its endpoint methods (`signup`, `login`, `change_password`, ...) submit
+/// the form for one server function the way a browser without JavaScript
+/// does: the page the form is on is loaded for its CSRF token, and the post
+/// answers with a 302. [`Browser::with_js`] is the same browser running the
+/// app, whose posts answer with a 200 and a `serverfnredirect` header.
+/// [`Browser::with_csrf_token`] sends a token of the test's choosing, and
+/// [`Browser::post_form`] / [`Browser::post_fetch`] send any body at all.
+#[derive(Clone)]
 pub struct Browser {
     pub client: reqwest::Client,
     pub jar: Arc<Jar>,
     pub base: String,
+    /// The `Accept` header of the endpoint methods' posts.
+    accept: &'static str,
+    /// A token the endpoint methods send instead of their form's.
+    csrf_token: Option<String>,
 }
 
 impl Browser {
@@ -261,6 +342,26 @@ impl Browser {
             client,
             jar,
             base: base.to_owned(),
+            accept: HTML,
+            csrf_token: None,
+        }
+    }
+
+    /// This browser (same cookies) running the app: the endpoint methods
+    /// call the server functions as the hydrated app does.
+    pub fn with_js(&self) -> Browser {
+        Browser {
+            accept: JSON,
+            ..self.clone()
+        }
+    }
+
+    /// This browser (same cookies), with the endpoint methods posting
+    /// `token` as the CSRF token instead of the one in their form.
+    pub fn with_csrf_token(&self, token: &str) -> Browser {
+        Browser {
+            csrf_token: Some(token.to_owned()),
+            ..self.clone()
         }
     }
 
@@ -272,7 +373,7 @@ impl Browser {
     pub async fn get(&self, path: &str) -> Response {
         self.client
             .get(self.url(path))
-            .header(ACCEPT, "text/html,application/xhtml+xml")
+            .header(ACCEPT, HTML)
             .send()
             .await
             .unwrap()
@@ -283,6 +384,20 @@ impl Browser {
         let response = self.get(path).await;
         assert_eq!(response.status(), 200, "GET {path}");
         response.text().await.unwrap()
+    }
+
+    /// Where a page load of `path` redirects to (empty when it does not).
+    pub async fn redirect_from(&self, path: &str) -> String {
+        location(&self.get(path).await)
+    }
+
+    /// Asserts that the page at `path` loads and shows `text`.
+    pub async fn assert_shows(&self, path: &str, text: &str) {
+        let html = self.page(path).await;
+        assert!(
+            html.contains(text),
+            "{path} does not show {text:?}:\n{html}"
+        );
     }
 
     /// The CSRF token from the form on `path`.
@@ -324,8 +439,7 @@ impl Browser {
         from_page: &str,
         fields: &[(&str, &str)],
     ) -> Response {
-        self.post(path, from_page, "text/html,application/xhtml+xml", fields)
-            .await
+        self.post(path, from_page, HTML, fields).await
     }
 
     /// A server-function call, as the hydrated app sends it.
@@ -335,69 +449,181 @@ impl Browser {
         from_page: &str,
         fields: &[(&str, &str)],
     ) -> Response {
-        self.post(path, from_page, "application/json", fields).await
+        self.post(path, from_page, JSON, fields).await
     }
 
-    /// Signs up as the hydrated app does, with a separate confirmation.
-    pub async fn signup_fetch(&self, email: &str, password: &str, confirm: &str) -> Response {
-        let token = self.csrf_token("/signup").await;
-        self.post_fetch(
-            "/api/signup",
-            "/signup",
-            &[
-                ("email", email),
-                ("password", password),
-                ("confirm_password", confirm),
-                ("csrf_token", &token),
-            ],
-        )
-        .await
+    /// Calls `/api/{endpoint}` from `from_page` with `fields` and no token.
+    async fn call(&self, endpoint: &str, from_page: &str, fields: &[(&str, &str)]) -> Response {
+        self.post(&format!("/api/{endpoint}"), from_page, self.accept, fields)
+            .await
     }
 
-    /// Signs up through the no-JS form.
+    /// Submits the form for `/api/{endpoint}` that is on `form_page`: the
+    /// `fields` and the CSRF token from that page. For what the endpoint
+    /// methods never send, such as a form with fields missing.
+    pub async fn submit(
+        &self,
+        endpoint: &str,
+        form_page: &str,
+        fields: &[(&str, &str)],
+    ) -> Response {
+        self.submit_from(endpoint, form_page, form_page, fields)
+            .await
+    }
+
+    /// As [`Browser::submit`], for a form whose token is read from
+    /// `token_page` and which posts from `from_page`.
+    async fn submit_from(
+        &self,
+        endpoint: &str,
+        token_page: &str,
+        from_page: &str,
+        fields: &[(&str, &str)],
+    ) -> Response {
+        let token = match &self.csrf_token {
+            Some(token) => token.clone(),
+            None => self.csrf_token(token_page).await,
+        };
+        let mut fields = fields.to_vec();
+        fields.push(("csrf_token", &token));
+        self.call(endpoint, from_page, &fields).await
+    }
+
+    /// Signs up, typing the password twice.
     pub async fn signup(&self, email: &str, password: &str) -> Response {
-        let token = self.csrf_token("/signup").await;
-        self.post_form(
-            "/api/signup",
+        self.signup_with_confirmation(email, password, password)
+            .await
+    }
+
+    /// Signs up with a separate confirmation.
+    pub async fn signup_with_confirmation(
+        &self,
+        email: &str,
+        password: &str,
+        confirm_password: &str,
+    ) -> Response {
+        self.submit(
+            "signup",
             "/signup",
             &[
                 ("email", email),
                 ("password", password),
-                ("confirm_password", password),
-                ("csrf_token", &token),
+                ("confirm_password", confirm_password),
             ],
         )
         .await
     }
 
-    /// Logs in through the no-JS form.
+    /// Logs in (an empty `next`).
     pub async fn login(&self, email: &str, password: &str) -> Response {
         self.login_with_next(email, password, "").await
     }
 
+    /// Logs in from a login page that was asked to go on to `next`.
     pub async fn login_with_next(&self, email: &str, password: &str, next: &str) -> Response {
-        self.login_with(&[("email", email), ("password", password), ("next", next)])
-            .await
+        self.submit(
+            "login",
+            "/login",
+            &[("email", email), ("password", password), ("next", next)],
+        )
+        .await
     }
 
     /// Logs in with "Remember me" ticked.
     pub async fn login_remembered(&self, email: &str, password: &str) -> Response {
-        self.login_with(&[("email", email), ("password", password), ("remember", "on")])
-            .await
-    }
-
-    async fn login_with(&self, fields: &[(&str, &str)]) -> Response {
-        let token = self.csrf_token("/login").await;
-        let mut fields = fields.to_vec();
-        fields.push(("csrf_token", &token));
-        self.post_form("/api/login", "/login", &fields).await
+        self.submit(
+            "login",
+            "/login",
+            &[("email", email), ("password", password), ("remember", "on")],
+        )
+        .await
     }
 
     /// Logs out through the nav's form.
     pub async fn logout(&self) -> Response {
-        let token = self.csrf_token("/dashboard").await;
-        self.post_form("/api/logout", "/dashboard", &[("csrf_token", &token)])
+        self.submit("logout", "/dashboard", &[]).await
+    }
+
+    /// "Resend verification email" on the confirmation page.
+    pub async fn resend_verification(&self) -> Response {
+        self.submit("resend_verification", "/verify-email", &[])
             .await
+    }
+
+    /// Asks for a reset link on the "Forgot password" page.
+    pub async fn request_password_reset(&self, email: &str) -> Response {
+        self.submit(
+            "request_password_reset",
+            "/forgot-password",
+            &[("email", email)],
+        )
+        .await
+    }
+
+    /// Sets a new password (typed twice) with the reset link this browser
+    /// followed. Any page's form carries the session's token; the reset form
+    /// is only shown while the link works, so the token is read from the
+    /// "Forgot password" page.
+    pub async fn reset_password(&self, new_password: &str) -> Response {
+        self.submit_from(
+            "reset_password",
+            "/forgot-password",
+            "/reset-password",
+            &[
+                ("new_password", new_password),
+                ("confirm_new_password", new_password),
+            ],
+        )
+        .await
+    }
+
+    /// "Change password" in the settings, the new one typed twice.
+    pub async fn change_password(&self, current_password: &str, new_password: &str) -> Response {
+        self.submit(
+            "change_password",
+            "/settings",
+            &[
+                ("current_password", current_password),
+                ("new_password", new_password),
+                ("confirm_new_password", new_password),
+            ],
+        )
+        .await
+    }
+
+    /// "Change email" in the settings.
+    pub async fn change_email(&self, current_password: &str, new_email: &str) -> Response {
+        self.submit(
+            "change_email",
+            "/settings",
+            &[
+                ("current_password", current_password),
+                ("new_email", new_email),
+            ],
+        )
+        .await
+    }
+
+    /// "Delete account" in the settings.
+    pub async fn delete_account(&self, current_password: &str) -> Response {
+        self.submit(
+            "delete_account",
+            "/settings",
+            &[("current_password", current_password)],
+        )
+        .await
+    }
+
+    /// Reads a page of the security log (a read: no token).
+    pub async fn activity(&self, page: u32) -> Response {
+        let page = page.to_string();
+        self.call("activity", "/settings/activity", &[("page", &page)])
+            .await
+    }
+
+    /// Reads the list of signed-in devices (a read: no token).
+    pub async fn sessions(&self) -> Response {
+        self.call("sessions", "/settings/sessions", &[]).await
     }
 
     /// The handles of the other devices on the devices page, newest first.
@@ -412,40 +638,42 @@ impl Browser {
 
     /// Signs out another device through the devices page's form.
     pub async fn revoke_session(&self, handle: &str) -> Response {
-        let token = self.csrf_token("/settings/sessions").await;
-        self.post_form(
-            "/api/revoke_session",
+        self.submit(
+            "revoke_session",
             "/settings/sessions",
-            &[("handle", handle), ("csrf_token", &token)],
+            &[("handle", handle)],
         )
         .await
     }
 
     /// "Sign out of all other devices".
     pub async fn revoke_other_sessions(&self) -> Response {
-        let token = self.csrf_token("/settings/sessions").await;
-        self.post_form(
-            "/api/revoke_other_sessions",
-            "/settings/sessions",
-            &[("csrf_token", &token)],
-        )
-        .await
+        self.submit("revoke_other_sessions", "/settings/sessions", &[])
+            .await
     }
 
     /// Submits the `/confirm-password` form.
     pub async fn confirm_password(&self, password: &str, next: &str) -> Response {
         let page = format!("/confirm-password?next={}", urlencode(next));
-        let token = self.csrf_token(&page).await;
-        self.post_form(
-            "/api/confirm_password",
+        self.submit(
+            "confirm_password",
             &page,
-            &[
-                ("password", password),
-                ("next", next),
-                ("csrf_token", &token),
-            ],
+            &[("password", password), ("next", next)],
         )
         .await
+    }
+
+    /// Asks whether `password` is in the breached list, as the signup form
+    /// does while it is typed (a read: no token).
+    pub async fn check_password(&self, password: &str) -> Response {
+        self.call("check_password", "/signup", &[("password", password)])
+            .await
+    }
+
+    /// Reads the session as a page with `access` does (a read: no token).
+    pub async fn session(&self, access: Access) -> Response {
+        let access = format!("{access:?}");
+        self.call("session", "/", &[("access", &access)]).await
     }
 
     /// The current session cookie (`name=value`), if any.
@@ -486,6 +714,40 @@ pub fn location(response: &Response) -> String {
         .get("location")
         .map(|v| v.to_str().unwrap().to_owned())
         .unwrap_or_default()
+}
+
+/// The body of a response.
+pub async fn body(response: Response) -> String {
+    response.text().await.unwrap()
+}
+
+/// What someone watching a response learns from it, leaving out what
+/// differs from one request to the next (cookie values).
+#[derive(Debug, PartialEq, Eq)]
+pub struct Observed {
+    pub status: u16,
+    pub location: String,
+    pub retry_after: Option<String>,
+    /// The names of the cookies it sets.
+    pub cookies: Vec<String>,
+    pub body: String,
+}
+
+/// Everything an observer sees of `response` (see [`Observed`]).
+pub async fn observe(response: Response) -> Observed {
+    Observed {
+        status: response.status().as_u16(),
+        location: location(&response),
+        retry_after: response
+            .headers()
+            .get("retry-after")
+            .map(|v| v.to_str().unwrap().to_owned()),
+        cookies: set_cookies(&response)
+            .iter()
+            .map(|c| c.split_once('=').unwrap().0.to_owned())
+            .collect(),
+        body: body(response).await,
+    }
 }
 
 /// All `Set-Cookie` headers of a response.

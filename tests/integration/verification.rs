@@ -5,12 +5,8 @@ use crate::support::*;
 #[tokio::test]
 async fn an_unconfirmed_account_sees_only_the_confirmation_page() {
     let app = spawn_app().await;
-    let browser = app.browser();
-    browser.signup("pending@example.com", PASSWORD).await;
-    assert_eq!(
-        location(&browser.login("pending@example.com", PASSWORD).await),
-        "/dashboard"
-    );
+    // Signing in lands on the dashboard, which sends it on.
+    let browser = app.unconfirmed("pending@example.com").await;
     let response = browser.get("/dashboard").await;
     assert_eq!(location(&response), "/verify-email");
     let html = browser.page("/verify-email").await;
@@ -21,34 +17,27 @@ async fn an_unconfirmed_account_sees_only_the_confirmation_page() {
 #[tokio::test]
 async fn an_unconfirmed_account_can_do_no_more_through_the_api_than_its_pages() {
     let app = spawn_app().await;
-    let browser = app.browser();
-    browser.signup("api@example.com", PASSWORD).await;
-    browser.login("api@example.com", PASSWORD).await;
+    let browser = app.unconfirmed("api@example.com").await;
+    // Its pages redirect to the confirmation page, so the token is read there.
     let token = browser.csrf_token("/verify-email").await;
-    for (endpoint, fields) in [
+    let app_js = browser.with_js().with_csrf_token(&token);
+    for (endpoint, response) in [
         (
             "change_email",
-            vec![
-                ("current_password", PASSWORD),
-                ("new_email", "elsewhere@example.com"),
-            ],
+            app_js.change_email(PASSWORD, "elsewhere@example.com").await,
         ),
         (
             "change_password",
-            vec![
-                ("current_password", PASSWORD),
-                ("new_password", "another long passphrase here"),
-                ("confirm_new_password", "another long passphrase here"),
-            ],
+            app_js
+                .change_password(PASSWORD, "another long passphrase here")
+                .await,
         ),
-        ("sessions", vec![]),
-        ("revoke_other_sessions", vec![]),
+        ("sessions", app_js.sessions().await),
+        (
+            "revoke_other_sessions",
+            app_js.revoke_other_sessions().await,
+        ),
     ] {
-        let mut fields = fields;
-        fields.push(("csrf_token", &token));
-        let response = browser
-            .post_fetch(&format!("/api/{endpoint}"), "/verify-email", &fields)
-            .await;
         assert_eq!(response.status(), 403, "{endpoint}");
         assert!(
             response.text().await.unwrap().contains("EmailNotVerified"),
@@ -57,13 +46,7 @@ async fn an_unconfirmed_account_can_do_no_more_through_the_api_than_its_pages() 
     }
     assert!(app.outbox().iter().all(|m| m.kind != "confirm_new_email"));
     // What the confirmation page offers still works.
-    let response = browser
-        .post_fetch(
-            "/api/resend_verification",
-            "/verify-email",
-            &[("csrf_token", &token)],
-        )
-        .await;
+    let response = browser.with_js().resend_verification().await;
     assert_eq!(response.status(), 200);
 }
 
@@ -74,11 +57,11 @@ async fn a_verification_link_works_once() {
     browser.signup("once@example.com", PASSWORD).await;
     let link = app.link_in_mail("once@example.com", "verify_email").await;
     assert_eq!(
-        location(&browser.get(&link).await),
+        browser.redirect_from(&link).await,
         "/login?notice=email_verified"
     );
     assert_eq!(
-        location(&browser.get(&link).await),
+        browser.redirect_from(&link).await,
         "/verify-email?notice=link_invalid"
     );
     browser.login("once@example.com", PASSWORD).await;
@@ -93,7 +76,7 @@ async fn a_verification_link_expires() {
     let link = app.link_in_mail("late@example.com", "verify_email").await;
     app.clock.advance(24 * 3600 + 1);
     assert_eq!(
-        location(&browser.get(&link).await),
+        browser.redirect_from(&link).await,
         "/verify-email?notice=link_invalid"
     );
 }
@@ -101,52 +84,36 @@ async fn a_verification_link_expires() {
 #[tokio::test]
 async fn following_the_link_while_signed_in_goes_straight_to_the_dashboard() {
     let app = spawn_app().await;
-    let browser = app.browser();
-    browser.signup("signed-in@example.com", PASSWORD).await;
-    browser.login("signed-in@example.com", PASSWORD).await;
+    let browser = app.unconfirmed("signed-in@example.com").await;
     let link = app
         .link_in_mail("signed-in@example.com", "verify_email")
         .await;
     assert_eq!(
-        location(&browser.get(&link).await),
+        browser.redirect_from(&link).await,
         "/dashboard?notice=email_verified"
     );
-    assert!(browser
-        .page("/dashboard?notice=email_verified")
-        .await
-        .contains("Your email address is confirmed."));
+    browser
+        .assert_shows(
+            "/dashboard?notice=email_verified",
+            "Your email address is confirmed.",
+        )
+        .await;
 }
 
 #[tokio::test]
 async fn resend_sends_a_new_link_at_most_once_a_minute() {
     let app = spawn_app().await;
-    let browser = app.browser();
-    browser.signup("resend@example.com", PASSWORD).await;
-    browser.login("resend@example.com", PASSWORD).await;
+    let browser = app.unconfirmed("resend@example.com").await;
     app.mail("resend@example.com", "verify_email").await;
     for _ in 0..2 {
-        let token = browser.csrf_token("/verify-email").await;
-        let response = browser
-            .post_form(
-                "/api/resend_verification",
-                "/verify-email",
-                &[("csrf_token", &token)],
-            )
-            .await;
+        let response = browser.resend_verification().await;
         assert_eq!(
             location(&response),
             "/verify-email?notice=verification_sent"
         );
     }
     app.clock.advance(61);
-    let token = browser.csrf_token("/verify-email").await;
-    browser
-        .post_form(
-            "/api/resend_verification",
-            "/verify-email",
-            &[("csrf_token", &token)],
-        )
-        .await;
+    browser.resend_verification().await;
     let mut activity = app.state().mailer.activity();
     activity.wait_for(|a| a.delivered >= 2).await.unwrap();
     let links: Vec<_> = app
@@ -157,18 +124,9 @@ async fn resend_sends_a_new_link_at_most_once_a_minute() {
     assert_eq!(links.len(), 2, "the signup link and one resend");
 }
 
-/// What someone watching the signup form learns: status, redirect, cookies, body.
-async fn signup_observation(app: &TestApp, email: &str) -> (u16, String, Vec<String>, String) {
-    let browser = app.browser();
-    browser.page("/signup").await;
-    let response = browser.signup_fetch(email, PASSWORD, PASSWORD).await;
-    let status = response.status().as_u16();
-    let target = location(&response);
-    let cookies = set_cookies(&response)
-        .into_iter()
-        .map(|c| c.split_once('=').unwrap().0.to_owned())
-        .collect();
-    (status, target, cookies, response.text().await.unwrap())
+/// What someone watching the signup form learns.
+async fn signup_observation(app: &TestApp, email: &str) -> Observed {
+    observe(app.browser_with_js().signup(email, PASSWORD).await).await
 }
 
 #[tokio::test]
@@ -178,7 +136,7 @@ async fn signup_with_a_taken_address_looks_exactly_like_a_new_one_and_tells_the_
     let taken = signup_observation(&app, "owner@example.com").await;
     let fresh = signup_observation(&app, "someone-new@example.com").await;
     assert_eq!(taken, fresh);
-    assert_eq!(taken.1, "/check-email");
+    assert_eq!(taken.location, "/check-email");
     assert_eq!(
         app.user_count().await,
         2,
