@@ -9,8 +9,11 @@
 use std::{net::IpAddr, time::Instant};
 
 use gatehouse::server::{
-    config::settings::Settings, credentials::breached_passwords, http::serve::build_state,
-    platform::clock::Clock, protection::login_throttle,
+    config::settings::{PasswordSettings, Settings, SiteSettings},
+    credentials::breached_passwords,
+    http::serve::build_state,
+    platform::clock::Clock,
+    protection::login_throttle,
 };
 
 const ROUNDS: usize = 5_000;
@@ -25,12 +28,18 @@ fn percentiles(mut micros: Vec<f64>) -> (f64, f64) {
 async fn main() {
     let dir = std::env::temp_dir().join(format!("gatehouse-overhead-{}", std::process::id()));
     let settings = Settings {
-        data_dir: dir.clone(),
-        bcrypt_cost: 4,
-        site_addr: "127.0.0.1:0".parse().unwrap(),
+        site: SiteSettings {
+            data_dir: dir.clone(),
+            site_addr: "127.0.0.1:0".parse().unwrap(),
+            ..SiteSettings::default()
+        },
+        passwords: PasswordSettings {
+            bcrypt_cost: 4,
+            ..PasswordSettings::default()
+        },
         ..Settings::default()
     };
-    let bound = settings.site_addr;
+    let bound = settings.site.site_addr;
     let state = build_state(settings, Clock::default(), bound)
         .await
         .expect("state");

@@ -44,10 +44,13 @@ pub async fn signup(
             confirmation: confirm_password,
         },
     }
-    .validate(ctx.state.settings.password_min_length)
+    .validate(ctx.state.settings.passwords.password_min_length)
     .map_err(AppError::Invalid)?;
     let registered = accounts::register(&ctx, input).await?;
-    match (registered, ctx.state.settings.email_verification) {
+    match (
+        registered,
+        ctx.state.settings.verification.email_verification,
+    ) {
         (Registered::New(user), EmailVerification::Optional) => {
             sign_in::start(&mut ctx, &user, SignInKind::Signup, false).await?;
             leptos_axum::redirect(page::DASHBOARD);

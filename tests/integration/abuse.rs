@@ -71,7 +71,7 @@ async fn failed_logins_slow_an_account_down_and_a_success_resets_the_count() {
 
 #[tokio::test]
 async fn the_delay_is_capped() {
-    let app = spawn_with(|s| s.login_max_delay_secs = 60).await;
+    let app = spawn_with(|s| s.throttles.login_max_delay_secs = 60).await;
     for _ in 0..20 {
         app.clock.advance(3600);
         attempt(&app, "capped@example.com", "wrong").await;
@@ -110,8 +110,8 @@ async fn throttled_answers_are_the_same_for_known_and_unknown_addresses() {
 #[tokio::test]
 async fn too_many_failures_lock_the_account_until_a_password_reset() {
     let app = spawn_with(|s| {
-        s.login_free_failures = 2;
-        s.login_lockout_failures = 4;
+        s.throttles.login_free_failures = 2;
+        s.throttles.login_lockout_failures = 4;
     })
     .await;
     app.signed_up("locked@example.com").await;
@@ -154,7 +154,7 @@ async fn the_throttle_message_says_when_to_try_again_without_javascript() {
 
 #[tokio::test]
 async fn an_address_over_its_limit_gets_429_with_retry_after() {
-    let app = spawn_with(|s| s.rate_limit_login_per_minute = 3).await;
+    let app = spawn_with(|s| s.throttles.rate_limit_login_per_minute = 3).await;
     for _ in 0..3 {
         assert_ne!(attempt(&app, "many@example.com", "wrong").await.status, 429);
     }
@@ -184,9 +184,9 @@ async fn assert_too_many_attempts_page(response: reqwest::Response) {
 #[tokio::test]
 async fn signup_reset_and_resend_are_limited_per_address_too() {
     let app = spawn_with(|s| {
-        s.rate_limit_signup_per_minute = 1;
-        s.rate_limit_password_reset_per_minute = 1;
-        s.rate_limit_resend_verification_per_minute = 1;
+        s.throttles.rate_limit_signup_per_minute = 1;
+        s.throttles.rate_limit_password_reset_per_minute = 1;
+        s.throttles.rate_limit_resend_verification_per_minute = 1;
     })
     .await;
     let browser = app.browser();
@@ -209,7 +209,7 @@ async fn sessions_held(app: &TestApp) -> i64 {
 
 #[tokio::test]
 async fn cookieless_page_views_cannot_grow_the_sessions_without_bound() {
-    let app = spawn_with(|s| s.rate_limit_new_sessions_per_minute = 3).await;
+    let app = spawn_with(|s| s.throttles.rate_limit_new_sessions_per_minute = 3).await;
     // A person's browser starts one session and keeps its cookie.
     let person = app.browser();
     let token = person.csrf_token("/login").await;
@@ -239,7 +239,7 @@ async fn cookieless_page_views_cannot_grow_the_sessions_without_bound() {
 
 #[tokio::test]
 async fn the_new_session_limit_has_no_way_around() {
-    let app = spawn_with(|s| s.rate_limit_new_sessions_per_minute = 1).await;
+    let app = spawn_with(|s| s.throttles.rate_limit_new_sessions_per_minute = 1).await;
     assert_eq!(app.browser().get("/").await.status(), 200);
     let client = reqwest::Client::new();
     let url = |path: &str| format!("{}{path}", app.base);
@@ -288,7 +288,7 @@ async fn spoofed_attempts(app: &TestApp) -> Vec<u16> {
 
 #[tokio::test]
 async fn x_forwarded_for_from_an_untrusted_peer_changes_nothing() {
-    let app = spawn_with(|s| s.rate_limit_login_per_minute = 2).await;
+    let app = spawn_with(|s| s.throttles.rate_limit_login_per_minute = 2).await;
     let statuses = spoofed_attempts(&app).await;
     assert_eq!(
         statuses.iter().filter(|s| **s == 429).count(),
@@ -307,9 +307,9 @@ async fn x_forwarded_for_from_an_untrusted_peer_changes_nothing() {
 #[tokio::test]
 async fn x_forwarded_for_from_a_trusted_proxy_names_the_client() {
     let app = spawn_with(|s| {
-        s.rate_limit_login_per_minute = 2;
-        s.trusted_proxies = vec![IpNet::parse("127.0.0.1").unwrap()];
-        s.login_free_failures = 50;
+        s.throttles.rate_limit_login_per_minute = 2;
+        s.site.trusted_proxies = vec![IpNet::parse("127.0.0.1").unwrap()];
+        s.throttles.login_free_failures = 50;
     })
     .await;
     let statuses = spoofed_attempts(&app).await;
@@ -361,7 +361,7 @@ async fn the_browser_can_ask_whether_a_password_is_breached() {
 
 #[tokio::test]
 async fn every_event_kind_lands_in_the_security_log_without_secrets() {
-    let app = spawn_with(|s| s.rate_limit_signup_per_minute = 3).await;
+    let app = spawn_with(|s| s.throttles.rate_limit_signup_per_minute = 3).await;
     // signup, verification, login, logout...
     let browser = app.signed_up("log@example.com").await;
     let cookie = browser.session_cookie().unwrap();
@@ -393,7 +393,8 @@ async fn every_event_kind_lands_in_the_security_log_without_secrets() {
     let handle = browser.other_device_handles().await.remove(0);
     browser.revoke_session(&handle).await;
     phone.login("log@example.com", new_password).await;
-    app.clock.advance(app.state().settings.sudo_mode_secs);
+    app.clock
+        .advance(app.state().settings.sessions.sudo_mode_secs);
     browser.revoke_other_sessions().await;
     browser
         .confirm_password(new_password, "/settings/sessions")

@@ -250,7 +250,7 @@ async fn an_account_that_reuses_a_deleted_id_inherits_nothing() {
 
 #[tokio::test]
 async fn an_email_change_link_expires() {
-    let app = spawn_with(|s| s.session_idle_timeout_secs = 3 * 24 * 3600).await;
+    let app = spawn_with(|s| s.sessions.session_idle_timeout_secs = 3 * 24 * 3600).await;
     let browser = app.signed_up("slow@example.com").await;
     let link = request_email_change(&app, &browser, "slower@example.com").await;
     app.clock.advance(24 * 3600 + 1);

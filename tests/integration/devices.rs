@@ -405,7 +405,7 @@ async fn signing_out_other_devices_needs_a_csrf_token_and_same_origin() {
 }
 
 async fn short_sudo() -> TestApp {
-    spawn_with(|s| s.sudo_mode_secs = 300).await
+    spawn_with(|s| s.sessions.sudo_mode_secs = 300).await
 }
 
 #[tokio::test]
@@ -538,7 +538,7 @@ async fn a_confirmed_password_returns_to_next_when_nothing_waits() {
 async fn password_guesses_on_the_confirm_page_count_against_the_login_throttle() {
     let app = short_sudo().await;
     let browser = app.signed_up("guess@example.com").await;
-    let free = app.state().settings.login_free_failures;
+    let free = app.state().settings.throttles.login_free_failures;
     // The attempt after the free ones still goes through (then waits 1 s).
     for _ in 0..=free {
         browser
@@ -702,9 +702,9 @@ async fn remember_me_sets_a_persistent_cookie_for_the_configured_time() {
 #[tokio::test]
 async fn a_remembered_session_outlives_the_idle_timeout_but_not_its_lifetime() {
     let app = spawn_with(|s| {
-        s.session_idle_timeout_secs = 600;
-        s.session_absolute_timeout_secs = 3600;
-        s.session_remember_secs = 7 * 86400;
+        s.sessions.session_idle_timeout_secs = 600;
+        s.sessions.session_absolute_timeout_secs = 3600;
+        s.sessions.session_remember_secs = 7 * 86400;
     })
     .await;
     let browser = app.signed_up("long@example.com").await;

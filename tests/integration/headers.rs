@@ -63,7 +63,7 @@ async fn pages_allow_only_their_own_nonce_for_inline_script() {
 #[tokio::test]
 async fn https_deployments_send_hsts() {
     let app = spawn_with(|s| {
-        s.public_origin = Some(
+        s.site.public_origin = Some(
             gatehouse::server::config::settings::Origin::parse("https://gatehouse.test").unwrap(),
         )
     })

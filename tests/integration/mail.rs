@@ -25,10 +25,10 @@ async fn the_file_outbox_holds_each_message_as_an_eml_file() {
 async fn the_smtp_transport_delivers_to_a_real_smtp_server() {
     let smtp = SmtpServer::start().await;
     let app = spawn_with(|s| {
-        s.mail_transport = MailTransport::Smtp;
-        s.smtp_host = "127.0.0.1".into();
-        s.smtp_port = smtp.port;
-        s.smtp_security = SmtpSecurity::None;
+        s.mail.mail_transport = MailTransport::Smtp;
+        s.mail.smtp_host = "127.0.0.1".into();
+        s.mail.smtp_port = smtp.port;
+        s.mail.smtp_security = SmtpSecurity::None;
     })
     .await;
     app.browser().signup("smtp@example.com", PASSWORD).await;
@@ -43,9 +43,10 @@ async fn the_smtp_transport_delivers_to_a_real_smtp_server() {
 
 #[tokio::test]
 async fn links_use_the_configured_origin_whatever_the_request_claims() {
-    let app =
-        spawn_with(|s| s.public_origin = Some(Origin::parse("https://gatehouse.example").unwrap()))
-            .await;
+    let app = spawn_with(|s| {
+        s.site.public_origin = Some(Origin::parse("https://gatehouse.example").unwrap())
+    })
+    .await;
     let browser = app.browser();
     browser.page("/forgot-password").await;
     let token = browser.csrf_token("/forgot-password").await;
@@ -72,10 +73,10 @@ async fn spawn_with_dead_smtp() -> TestApp {
     let dead_port = unused.local_addr().unwrap().port();
     drop(unused);
     spawn_with(|s| {
-        s.mail_transport = MailTransport::Smtp;
-        s.smtp_host = "127.0.0.1".into();
-        s.smtp_port = dead_port;
-        s.smtp_security = SmtpSecurity::None;
+        s.mail.mail_transport = MailTransport::Smtp;
+        s.mail.smtp_host = "127.0.0.1".into();
+        s.mail.smtp_port = dead_port;
+        s.mail.smtp_security = SmtpSecurity::None;
     })
     .await
 }
@@ -97,7 +98,7 @@ async fn a_queued_message_survives_a_restart_and_an_smtp_outage() {
     assert_eq!(attempts, 1, "the failed delivery was recorded for a retry");
     first.stop().await;
 
-    let second = spawn_with(|s| s.data_dir = data_dir).await;
+    let second = spawn_with(|s| s.site.data_dir = data_dir).await;
     second.clock.advance(61); // past the retry delay
     second.state().mailer.wake();
     let mail = second.mail("outage@example.com", "verify_email").await;

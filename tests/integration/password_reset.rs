@@ -104,7 +104,7 @@ async fn a_reset_link_works_once() {
 
 #[tokio::test]
 async fn a_reset_link_expires_after_thirty_minutes() {
-    let app = spawn_with(|s| s.session_idle_timeout_secs = 3600).await;
+    let app = spawn_with(|s| s.sessions.session_idle_timeout_secs = 3600).await;
     app.signed_up("expiry@example.com").await;
     let (browser, link) = follow_reset_link(&app, "expiry@example.com").await;
     app.clock.advance(30 * 60 + 1);

@@ -72,8 +72,8 @@ async fn a_changed_cost_is_applied_at_the_next_login_without_signing_anyone_out(
     first.signed_up("cost-change@example.com").await;
     first.stop().await;
     let second = spawn_with(|s| {
-        s.data_dir = data_dir;
-        s.bcrypt_cost = 5;
+        s.site.data_dir = data_dir;
+        s.passwords.bcrypt_cost = 5;
     })
     .await;
     let device = second.browser();

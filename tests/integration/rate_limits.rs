@@ -32,7 +32,7 @@ async fn second_call(
 #[tokio::test]
 async fn login_is_limited_per_address() {
     let (status, retry_after, other) =
-        second_call("login", |s| s.rate_limit_login_per_minute = 1).await;
+        second_call("login", |s| s.throttles.rate_limit_login_per_minute = 1).await;
     assert_eq!((status, retry_after), (429, true));
     assert_ne!(other, 429);
 }
@@ -40,7 +40,7 @@ async fn login_is_limited_per_address() {
 #[tokio::test]
 async fn signup_is_limited_per_address() {
     let (status, retry_after, other) =
-        second_call("signup", |s| s.rate_limit_signup_per_minute = 1).await;
+        second_call("signup", |s| s.throttles.rate_limit_signup_per_minute = 1).await;
     assert_eq!((status, retry_after), (429, true));
     assert_ne!(other, 429);
 }
@@ -48,7 +48,7 @@ async fn signup_is_limited_per_address() {
 #[tokio::test]
 async fn password_reset_requests_are_limited_per_address() {
     let (status, retry_after, other) = second_call("request_password_reset", |s| {
-        s.rate_limit_password_reset_per_minute = 1
+        s.throttles.rate_limit_password_reset_per_minute = 1
     })
     .await;
     assert_eq!((status, retry_after), (429, true));
@@ -58,7 +58,7 @@ async fn password_reset_requests_are_limited_per_address() {
 #[tokio::test]
 async fn resending_verification_is_limited_per_address() {
     let (status, retry_after, other) = second_call("resend_verification", |s| {
-        s.rate_limit_resend_verification_per_minute = 1
+        s.throttles.rate_limit_resend_verification_per_minute = 1
     })
     .await;
     assert_eq!((status, retry_after), (429, true));
@@ -68,7 +68,7 @@ async fn resending_verification_is_limited_per_address() {
 #[tokio::test]
 async fn the_breached_password_check_is_limited_per_address() {
     let (status, retry_after, other) = second_call("check_password", |s| {
-        s.rate_limit_password_check_per_minute = 1
+        s.throttles.rate_limit_password_check_per_minute = 1
     })
     .await;
     assert_eq!((status, retry_after), (429, true));
@@ -77,7 +77,7 @@ async fn the_breached_password_check_is_limited_per_address() {
 
 #[tokio::test]
 async fn endpoints_without_a_limit_are_never_refused_for_volume() {
-    let app = spawn_with(|s| s.rate_limit_login_per_minute = 1).await;
+    let app = spawn_with(|s| s.throttles.rate_limit_login_per_minute = 1).await;
     let browser = app.browser();
     for _ in 0..5 {
         let status = browser

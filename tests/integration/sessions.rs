@@ -4,8 +4,8 @@ use crate::support::*;
 
 async fn short_timeouts() -> TestApp {
     spawn_with(|s| {
-        s.session_idle_timeout_secs = 600;
-        s.session_absolute_timeout_secs = 3600;
+        s.sessions.session_idle_timeout_secs = 600;
+        s.sessions.session_absolute_timeout_secs = 3600;
     })
     .await
 }
@@ -79,8 +79,8 @@ async fn expiry_survives_a_restart_because_it_is_stored() {
     let cookie = browser.session_cookie().unwrap();
     first.stop().await;
     let second = spawn_with(|s| {
-        s.data_dir = data_dir;
-        s.session_idle_timeout_secs = 600;
+        s.site.data_dir = data_dir;
+        s.sessions.session_idle_timeout_secs = 600;
     })
     .await;
     let replay = get_with_cookie(&second.base, "/dashboard", &cookie).await;
@@ -146,7 +146,7 @@ async fn session_cookies_are_http_only_lax_and_host_wide() {
 #[tokio::test]
 async fn on_https_the_cookie_is_secure_and_host_prefixed() {
     let app = spawn_with(|s| {
-        s.public_origin = Some(
+        s.site.public_origin = Some(
             gatehouse::server::config::settings::Origin::parse("https://gatehouse.test").unwrap(),
         )
     })
@@ -186,7 +186,7 @@ async fn visitors_sessions_are_never_written_to_the_database() {
 
 #[tokio::test]
 async fn idle_visitor_sessions_are_dropped() {
-    let app = spawn_with(|s| s.session_idle_timeout_secs = 600).await;
+    let app = spawn_with(|s| s.sessions.session_idle_timeout_secs = 600).await;
     let visitor = app.browser();
     let token = visitor.csrf_token("/login").await;
     app.clock.advance(601);

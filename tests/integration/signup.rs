@@ -184,7 +184,7 @@ async fn breached_passwords_are_refused_with_the_reason() {
 
 #[tokio::test]
 async fn the_minimum_length_is_configurable() {
-    let app = spawn_with(|s| s.password_min_length = 8).await;
+    let app = spawn_with(|s| s.passwords.password_min_length = 8).await;
     let response = app.browser().signup("eight@example.com", "tulip-87x").await;
     assert_eq!(response.status(), 302);
 }

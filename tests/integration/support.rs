@@ -10,7 +10,10 @@ use std::{
 
 pub use gatehouse::auth::Access;
 use gatehouse::server::{
-    config::settings::Settings, http::serve::Server, platform::clock::Clock, state::AppState,
+    config::settings::{PasswordSettings, Settings, SiteSettings, ThrottleSettings},
+    http::serve::Server,
+    platform::clock::Clock,
+    state::AppState,
 };
 use reqwest::{
     cookie::{CookieStore, Jar},
@@ -47,15 +50,24 @@ pub fn fresh_data_dir() -> PathBuf {
 /// the rate-limit tests set their own).
 pub fn test_settings(data_dir: PathBuf) -> Settings {
     Settings {
-        site_addr: "127.0.0.1:0".parse().unwrap(),
-        data_dir,
-        bcrypt_cost: 4,
-        rate_limit_login_per_minute: 10_000,
-        rate_limit_signup_per_minute: 10_000,
-        rate_limit_password_reset_per_minute: 10_000,
-        rate_limit_resend_verification_per_minute: 10_000,
-        rate_limit_password_check_per_minute: 10_000,
-        rate_limit_new_sessions_per_minute: 10_000,
+        site: SiteSettings {
+            site_addr: "127.0.0.1:0".parse().unwrap(),
+            data_dir,
+            ..SiteSettings::default()
+        },
+        passwords: PasswordSettings {
+            bcrypt_cost: 4,
+            ..PasswordSettings::default()
+        },
+        throttles: ThrottleSettings {
+            rate_limit_login_per_minute: 10_000,
+            rate_limit_signup_per_minute: 10_000,
+            rate_limit_password_reset_per_minute: 10_000,
+            rate_limit_resend_verification_per_minute: 10_000,
+            rate_limit_password_check_per_minute: 10_000,
+            rate_limit_new_sessions_per_minute: 10_000,
+            ..ThrottleSettings::default()
+        },
         ..Settings::default()
     }
 }
@@ -63,7 +75,8 @@ pub fn test_settings(data_dir: PathBuf) -> Settings {
 /// Starts a server where signup signs in at once (verification optional).
 pub async fn spawn_optional_verification() -> TestApp {
     spawn_with(|s| {
-        s.email_verification = gatehouse::server::config::settings::EmailVerification::Optional
+        s.verification.email_verification =
+            gatehouse::server::config::settings::EmailVerification::Optional
     })
     .await
 }
@@ -78,7 +91,7 @@ pub async fn spawn_with(configure: impl FnOnce(&mut Settings)) -> TestApp {
     init_test_log();
     let mut settings = test_settings(fresh_data_dir());
     configure(&mut settings);
-    let data_dir = settings.data_dir.clone();
+    let data_dir = settings.site.data_dir.clone();
     let clock = Clock::frozen();
     let server = Server::start(settings, clock.clone())
         .await

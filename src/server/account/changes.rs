@@ -125,7 +125,7 @@ pub async fn request_email_change(
                 .await?;
         } else {
             tokens::revoke(&mut tx, user.id, &[TokenKind::ChangeEmail]).await?;
-            let ttl_secs = state.settings.email_verification_ttl_secs;
+            let ttl_secs = state.settings.verification.email_verification_ttl_secs;
             let token = tokens::issue(
                 &mut tx,
                 user.id,

@@ -78,23 +78,24 @@ pub async fn register(ctx: &RequestCtx, input: Signup) -> ServerResult<Registere
     let hash = state.passwords.hash(input.password.into_string()).await?;
     let now = state.clock.unix();
     let mut tx = db::write_tx(&state.pool).await?;
-    let registered =
-        match Users::insert_if_absent(&mut tx, input.email.as_str(), &hash, now).await? {
-            Some(user) => {
-                queue_verification(state, &mut tx, &user).await?;
-                Registered::New(user)
-            }
-            None if state.settings.email_verification == EmailVerification::Optional => {
-                return Err(ServerError::EmailTaken);
-            }
-            None => {
-                state
-                    .mailer
-                    .queue_in(&mut tx, &Mail::SignupExisting, input.email.as_str())
-                    .await?;
-                Registered::Existing
-            }
-        };
+    let registered = match Users::insert_if_absent(&mut tx, input.email.as_str(), &hash, now)
+        .await?
+    {
+        Some(user) => {
+            queue_verification(state, &mut tx, &user).await?;
+            Registered::New(user)
+        }
+        None if state.settings.verification.email_verification == EmailVerification::Optional => {
+            return Err(ServerError::EmailTaken);
+        }
+        None => {
+            state
+                .mailer
+                .queue_in(&mut tx, &Mail::SignupExisting, input.email.as_str())
+                .await?;
+            Registered::Existing
+        }
+    };
     tx.commit().await?;
     state.mailer.wake();
     Ok(registered)
@@ -106,7 +107,7 @@ pub async fn queue_verification(
     conn: &mut sqlx::SqliteConnection,
     user: &User,
 ) -> Result<(), sqlx::Error> {
-    let ttl_secs = state.settings.email_verification_ttl_secs;
+    let ttl_secs = state.settings.verification.email_verification_ttl_secs;
     let token = tokens::issue(
         conn,
         user.id,

@@ -61,7 +61,7 @@ async fn send_link(state: &AppState, actor: &Actor, email: &str) -> ServerResult
         .bind(now)
         .execute(&mut *tx)
         .await?;
-    if recent >= state.settings.password_reset_requests_per_hour {
+    if recent >= state.settings.passwords.password_reset_requests_per_hour {
         tx.commit().await?;
         tracing::info!(
             event = "password_reset_throttled",
@@ -71,7 +71,7 @@ async fn send_link(state: &AppState, actor: &Actor, email: &str) -> ServerResult
     }
     let user_id = match Users::by_email_in(&mut tx, email).await? {
         Some(user) => {
-            let ttl_secs = state.settings.password_reset_ttl_secs;
+            let ttl_secs = state.settings.passwords.password_reset_ttl_secs;
             let token = tokens::issue(
                 &mut tx,
                 user.id,
@@ -221,7 +221,7 @@ pub fn check_new_password(
     input: &NewPasswordInput,
     email: &str,
 ) -> ServerResult<NewPassword> {
-    let min_chars = state.settings.password_min_length;
+    let min_chars = state.settings.passwords.password_min_length;
     let fields = (Field::NewPassword, Field::ConfirmNewPassword);
     let breached = input.password_message(email, min_chars).is_ok()
         && breached_passwords::is_breached(&nfkc(&input.password));

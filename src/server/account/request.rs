@@ -63,7 +63,7 @@ impl RequestCtx {
     pub fn require_user(&self) -> Result<User, AppError> {
         let user = self.require_signed_in()?;
         if user.email_verified_at.is_none()
-            && self.state.settings.email_verification == EmailVerification::Required
+            && self.state.settings.verification.email_verification == EmailVerification::Required
         {
             return Err(AppError::EmailNotVerified);
         }

@@ -29,8 +29,8 @@ pub async fn for_page(ctx: &RequestCtx, access: Access) -> ServerResult<SessionV
         user,
         csrf_token,
         flash: None,
-        password_min_length: ctx.state.settings.password_min_length,
-        email_verification_required: ctx.state.settings.email_verification
+        password_min_length: ctx.state.settings.passwords.password_min_length,
+        email_verification_required: ctx.state.settings.verification.email_verification
             == EmailVerification::Required,
         reset_pending: access == Access::Anyone && password_reset::is_pending(ctx).await,
     };

@@ -57,7 +57,7 @@ struct Pending {
 /// Whether the password was entered on this session within the window.
 pub async fn is_fresh(ctx: &RequestCtx) -> ServerResult<bool> {
     let now = ctx.state.clock.unix();
-    let window = ctx.state.settings.sudo_mode_secs;
+    let window = ctx.state.settings.sessions.sudo_mode_secs;
     Ok(ctx
         .sign_in()
         .await?

@@ -178,7 +178,7 @@ pub async fn for_user(
 
 /// Deletes events older than the retention period.
 pub async fn prune(state: &Core) -> Result<u64, sqlx::Error> {
-    let cutoff = state.clock.unix() - state.settings.security_log_retention_days * 86400;
+    let cutoff = state.clock.unix() - state.settings.logging.security_log_retention_days * 86400;
     let result = sqlx::query("DELETE FROM auth_events WHERE at < ?")
         .bind(cutoff)
         .execute(&state.pool)

@@ -29,7 +29,7 @@ pub async fn resolve_client(
     let client = Client::resolve(
         request.headers(),
         request.extensions(),
-        &state.settings.trusted_proxies,
+        &state.settings.site.trusted_proxies,
     );
     request.extensions_mut().insert(client);
     next.run(request).await

@@ -77,7 +77,7 @@ pub async fn run_from_environment() -> ExitCode {
             return ExitCode::from(2);
         }
     };
-    init_tracing(&settings.log_level);
+    init_tracing(&settings.logging.log_level);
     let server = match Server::start(settings, Clock::default()).await {
         Ok(server) => server,
         Err(e) => {
@@ -150,14 +150,14 @@ pub struct Server {
 impl Server {
     /// Binds, prepares the state and starts serving in the background.
     pub async fn start(settings: Settings, clock: Clock) -> Result<Server, StartupError> {
-        let listener = TcpListener::bind(settings.site_addr)
+        let listener = TcpListener::bind(settings.site.site_addr)
             .await
             .map_err(|source| StartupError::Bind {
-                addr: settings.site_addr,
+                addr: settings.site.site_addr,
                 source,
             })?;
         let addr = listener.local_addr().map_err(|source| StartupError::Bind {
-            addr: settings.site_addr,
+            addr: settings.site.site_addr,
             source,
         })?;
         let state = build_state(settings, clock, addr).await?;
@@ -219,26 +219,27 @@ pub async fn build_state(
 ) -> Result<AppState, StartupError> {
     create_private_dir(&settings)?;
     let secret = SecretKey::load_or_create(
-        settings.secret_key.as_ref().map(|s| s.0.as_str()),
-        &settings.data_dir,
+        settings.site.secret_key.as_ref().map(|s| s.0.as_str()),
+        &settings.site.data_dir,
     )?;
     let pool = db::connect_and_migrate(&settings.database_url()).await?;
     let passwords = Passwords::new(
         secret.derive("gatehouse/password-pepper/v1"),
-        settings.bcrypt_cost,
+        settings.passwords.bcrypt_cost,
         HashPool::per_core(),
     )
     .await?;
     let origin = settings
+        .site
         .public_origin
         .clone()
         .unwrap_or_else(|| Origin::for_addr(bound));
     let sessions = SessionStore::new(
         pool.clone(),
         SessionPolicy {
-            idle_secs: settings.session_idle_timeout_secs,
-            absolute_secs: settings.session_absolute_timeout_secs,
-            remember_secs: settings.session_remember_secs,
+            idle_secs: settings.sessions.session_idle_timeout_secs,
+            absolute_secs: settings.sessions.session_absolute_timeout_secs,
+            remember_secs: settings.sessions.session_remember_secs,
         },
         clock.clone(),
     );
@@ -264,7 +265,7 @@ pub async fn build_state(
 }
 
 fn create_private_dir(settings: &Settings) -> Result<(), StartupError> {
-    let path = &settings.data_dir;
+    let path = &settings.site.data_dir;
     let error = |source| StartupError::DataDir {
         path: path.display().to_string(),
         source,
@@ -303,7 +304,7 @@ fn leptos_options(bound: SocketAddr) -> LeptosOptions {
 
 fn spawn_session_cleanup(state: AppState) -> JoinHandle<()> {
     tokio::spawn(async move {
-        let period = Duration::from_secs(state.settings.session_cleanup_interval_secs);
+        let period = Duration::from_secs(state.settings.sessions.session_cleanup_interval_secs);
         let mut ticks = tokio::time::interval(period);
         loop {
             ticks.tick().await;

@@ -86,7 +86,7 @@ pub async fn session_chores(
 async fn mark_remembered(state: &AppState, auth: &AuthSession, response: &mut Response) {
     let meta: Option<AuthMeta> = auth.session.get(AUTH_META_KEY).await.ok().flatten();
     if let Some(meta) = meta.filter(|m| m.remember) {
-        let ends = meta.authenticated_at + state.settings.session_remember_secs;
+        let ends = meta.authenticated_at + state.settings.sessions.session_remember_secs;
         let max_age = (ends - state.clock.unix()).max(0);
         response
             .extensions_mut()

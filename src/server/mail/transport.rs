@@ -39,10 +39,10 @@ pub enum TransportError {
 
 impl Transport {
     pub fn from_settings(settings: &Settings) -> Result<Transport, TransportError> {
-        Ok(match settings.mail_transport {
+        Ok(match settings.mail.mail_transport {
             MailTransport::Log => Transport::Log,
             MailTransport::File => {
-                let dir = settings.data_dir.join("outbox");
+                let dir = settings.site.data_dir.join("outbox");
                 std::fs::DirBuilder::new()
                     .recursive(true)
                     .mode(0o700)
@@ -54,8 +54,8 @@ impl Transport {
                 Transport::File(dir)
             }
             MailTransport::Smtp => {
-                let host = settings.smtp_host.as_str();
-                let builder = match settings.smtp_security {
+                let host = settings.mail.smtp_host.as_str();
+                let builder = match settings.mail.smtp_security {
                     SmtpSecurity::StartTls => {
                         AsyncSmtpTransport::<Tokio1Executor>::starttls_relay(host)?
                     }
@@ -65,9 +65,9 @@ impl Transport {
                     }
                 };
                 let mut builder = builder
-                    .port(settings.smtp_port)
+                    .port(settings.mail.smtp_port)
                     .timeout(Some(Duration::from_secs(20)));
-                if let Some((user, password)) = &settings.smtp_credentials {
+                if let Some((user, password)) = &settings.mail.smtp_credentials {
                     builder =
                         builder.credentials(Credentials::new(user.clone(), password.0.clone()));
                 }
@@ -143,7 +143,7 @@ fn build(from: &Mailbox, queued: &Queued) -> Result<Message, String> {
 
 /// The `From` mailbox: `mail_from`, or `Gatehouse <no-reply@host>`.
 pub fn sender(settings: &Settings, origin_host: &str) -> Result<Mailbox, TransportError> {
-    let text = if settings.mail_from.is_empty() {
+    let text = if settings.mail.mail_from.is_empty() {
         let host =
             if origin_host.parse::<std::net::IpAddr>().is_ok() || origin_host.starts_with('[') {
                 "localhost"
@@ -152,7 +152,7 @@ pub fn sender(settings: &Settings, origin_host: &str) -> Result<Mailbox, Transpo
             };
         format!("{} <no-reply@{host}>", super::message::PRODUCT)
     } else {
-        settings.mail_from.clone()
+        settings.mail.mail_from.clone()
     };
     text.parse().map_err(|_| TransportError::From(text))
 }

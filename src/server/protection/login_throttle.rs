@@ -64,10 +64,10 @@ pub async fn admit(state: &Core, email: &str) -> Result<Gate, sqlx::Error> {
          WHERE address_hash = ?4 AND next_allowed_at <= ?1 AND failures < ?5 RETURNING failures",
     )
     .bind(now)
-    .bind(settings.login_free_failures)
-    .bind(settings.login_max_delay_secs)
+    .bind(settings.throttles.login_free_failures)
+    .bind(settings.throttles.login_max_delay_secs)
     .bind(&key)
-    .bind(settings.login_lockout_failures)
+    .bind(settings.throttles.login_lockout_failures)
     .fetch_optional(&mut *tx)
     .await?;
     let gate = match admitted {
@@ -79,7 +79,7 @@ pub async fn admit(state: &Core, email: &str) -> Result<Gate, sqlx::Error> {
             .bind(&key)
             .fetch_one(&mut *tx)
             .await?;
-            if failures >= settings.login_lockout_failures {
+            if failures >= settings.throttles.login_lockout_failures {
                 Gate::Locked
             } else {
                 Gate::Wait((next_allowed_at - now).max(1) as u64)

@@ -42,27 +42,27 @@ impl RateLimits {
         let limiters = HashMap::from([
             (
                 path::<Login>(),
-                per_minute(settings.rate_limit_login_per_minute),
+                per_minute(settings.throttles.rate_limit_login_per_minute),
             ),
             (
                 path::<Signup>(),
-                per_minute(settings.rate_limit_signup_per_minute),
+                per_minute(settings.throttles.rate_limit_signup_per_minute),
             ),
             (
                 path::<RequestPasswordReset>(),
-                per_minute(settings.rate_limit_password_reset_per_minute),
+                per_minute(settings.throttles.rate_limit_password_reset_per_minute),
             ),
             (
                 path::<ResendVerification>(),
-                per_minute(settings.rate_limit_resend_verification_per_minute),
+                per_minute(settings.throttles.rate_limit_resend_verification_per_minute),
             ),
             (
                 path::<CheckPassword>(),
-                per_minute(settings.rate_limit_password_check_per_minute),
+                per_minute(settings.throttles.rate_limit_password_check_per_minute),
             ),
             (
                 NEW_SESSION,
-                per_minute(settings.rate_limit_new_sessions_per_minute),
+                per_minute(settings.throttles.rate_limit_new_sessions_per_minute),
             ),
         ]);
         RateLimits {
@@ -140,8 +140,12 @@ mod tests {
 
     #[test]
     fn addresses_in_one_slash_64_share_a_bucket() {
+        use crate::server::config::settings::ThrottleSettings;
         let settings = Settings {
-            rate_limit_login_per_minute: 1,
+            throttles: ThrottleSettings {
+                rate_limit_login_per_minute: 1,
+                ..ThrottleSettings::default()
+            },
             ..Settings::default()
         };
         let limits = RateLimits::new(&settings);
