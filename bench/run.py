@@ -156,9 +156,11 @@ def oha(url: str, connections: int, seconds: int, headers: list[str], method: st
     }
 
 
-def start_gatehouse(data_dir: Path, lift_login_limit: bool = True) -> subprocess.Popen:
+def start_gatehouse(data_dir: Path, lift_login_limit: bool = True,
+                    binary: Path = ROOT / "target/release/gatehouse",
+                    port: int = GATEHOUSE_PORT) -> subprocess.Popen:
     env = dict(os.environ,
-               GATEHOUSE_SITE_ADDR=f"127.0.0.1:{GATEHOUSE_PORT}",
+               GATEHOUSE_SITE_ADDR=f"127.0.0.1:{port}",
                GATEHOUSE_DATA_DIR=str(data_dir),
                GATEHOUSE_BCRYPT_COST=str(COST),
                GATEHOUSE_LOG_LEVEL="warn",
@@ -169,9 +171,9 @@ def start_gatehouse(data_dir: Path, lift_login_limit: bool = True) -> subprocess
     # and every login client starts a fresh session.
     env["GATEHOUSE_RATE_LIMIT_SIGNUP_PER_MINUTE"] = str(LOGIN_CLIENTS + 1)
     env["GATEHOUSE_RATE_LIMIT_NEW_SESSIONS_PER_MINUTE"] = "100000"
-    proc = subprocess.Popen([str(ROOT / "target/release/gatehouse")], cwd=ROOT, env=env,
+    proc = subprocess.Popen([str(binary)], cwd=ROOT, env=env,
                             stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
-    wait_for(f"http://127.0.0.1:{GATEHOUSE_PORT}/healthz")
+    wait_for(f"http://127.0.0.1:{port}/healthz")
     return proc
 
 
@@ -220,10 +222,10 @@ def sign_up(app: str, base: str, data_dir: Path, address: str) -> Client:
     return user
 
 
-def prepare(app: str, data_dir: Path) -> dict:
+def prepare(app: str, data_dir: Path, port: int = GATEHOUSE_PORT) -> dict:
     """Signs users up; returns the signed-in cookie and a login request to replay."""
     if app == "gatehouse":
-        base = f"http://127.0.0.1:{GATEHOUSE_PORT}"
+        base = f"http://127.0.0.1:{port}"
         login_page, login_post = "/login", "/api/login"
     else:
         base = f"http://127.0.0.1:{FLASK_PORT}"
@@ -482,7 +484,51 @@ def check() -> None:
           f"{outcomes['302 /dashboard']} logins")
 
 
+def compare(old_binary: Path) -> None:
+    """The dashboard of an older release build beside this one, in the same
+    run and in alternating rounds: the A/B a change's "no regression" claim
+    rests on."""
+    old_port = GATEHOUSE_PORT + 2
+    for port in (GATEHOUSE_PORT, old_port):
+        if not port_free(port):
+            sys.exit(f"port {port} is in use")
+    work = Path(tempfile.mkdtemp(prefix="gatehouse-bench-ab-"))
+    procs: dict[str, subprocess.Popen] = {}
+    try:
+        targets = {}
+        for name, binary, port in (("old", old_binary, old_port),
+                                   ("new", ROOT / "target/release/gatehouse", GATEHOUSE_PORT)):
+            data = work / name
+            data.mkdir()
+            procs[name] = start_gatehouse(data, binary=binary, port=port)
+            ctx = prepare("gatehouse", data, port)
+            targets[name] = (ctx["base"] + "/dashboard", ctx["dashboard_headers"])
+        print(f"==> dashboards, old and new build: {ROUNDS} rounds of {SECONDS} s", flush=True)
+        figures = dashboard_rounds(targets, {name: p.pid for name, p in procs.items()})
+    finally:
+        for proc in procs.values():
+            stop(proc)
+        shutil.rmtree(work, ignore_errors=True)
+    old, new = figures["old"], figures["new"]
+    lines = [f"Machine: {machine()}. Old build: {old_binary}.",
+             "", "| build | dashboard req/s (median) | p50 ms | p99 ms | runs | RSS after (largest) |",
+             "|---|---|---|---|---|---|"]
+    for name, f in (("old", old), ("new", new)):
+        lines.append(f"| {name} | {f['rps']:.0f} | {f['p50_ms']:.2f} | {f['p99_ms']:.2f} | "
+                     f"{f['runs']} | {f['rss_after_kib'] / 1024:.1f} MiB |")
+    lines += ["", f"- New / old throughput: {new['rps'] / old['rps']:.3f}; statuses: "
+              f"old {old['statuses']}, new {new['statuses']}."]
+    text = "\n".join(lines)
+    out = ROOT / "bench" / "results"
+    out.mkdir(exist_ok=True)
+    (out / f"{time.strftime('%Y%m%d-%H%M%S')}-ab.md").write_text(text + "\n")
+    print(text)
+
+
 def main() -> None:
+    if len(sys.argv) > 2 and sys.argv[1] == "--compare":
+        compare(Path(sys.argv[2]).resolve())
+        return
     if len(sys.argv) > 1 and sys.argv[1] == "--flood":
         flood(sys.argv[2])
         return
