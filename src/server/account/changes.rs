@@ -55,8 +55,8 @@ pub async fn change_password(
     let password = check_new_password(state, new_password, &user.email)?;
     let hash = state.passwords.hash(password.into_string()).await?;
     let keep = ctx.sign_in().await?;
-    accounts::change(state, user.id, async |tx| {
-        Users::set_password(tx, user.id, &hash).await?;
+    accounts::change(state, async |tx| {
+        tx.set_password(user.id, &hash).await?;
         // A new password is what someone does on noticing a stranger in
         // their account: an email change the stranger asked for dies too.
         tokens::revoke(
@@ -171,7 +171,7 @@ pub async fn request_email_change(
 pub async fn confirm_email_change(ctx: &RequestCtx, token: &str) -> ServerResult<Option<User>> {
     let (state, actor) = (&ctx.state, &ctx.actor());
     let now = state.clock.unix();
-    let mut tx = db::write_tx(&state.pool).await?;
+    let mut tx = state.users.begin().await?;
     let Some(redeemed) =
         tokens::redeem(&mut tx, &tokens::hash(token), TokenKind::ChangeEmail, now).await?
     else {
@@ -180,8 +180,7 @@ pub async fn confirm_email_change(ctx: &RequestCtx, token: &str) -> ServerResult
     let Some(new_email) = redeemed.payload else {
         return Ok(None);
     };
-    state.users.invalidate(redeemed.user_id);
-    match Users::set_email(&mut tx, redeemed.user_id, &new_email, now).await {
+    match tx.set_email(redeemed.user_id, &new_email, now).await {
         Ok(()) => {}
         Err(ServerError::EmailTaken) => {
             tx.commit().await?; // the token stays used
@@ -193,7 +192,6 @@ pub async fn confirm_email_change(ctx: &RequestCtx, token: &str) -> ServerResult
     tokens::revoke(&mut tx, redeemed.user_id, &[TokenKind::ResetPassword]).await?;
     let user = Users::by_id_in(&mut tx, redeemed.user_id).await?;
     tx.commit().await?;
-    state.users.invalidate(redeemed.user_id);
     audit::record(
         state,
         actor,
@@ -210,12 +208,12 @@ pub async fn confirm_email_change(ctx: &RequestCtx, token: &str) -> ServerResult
 pub async fn delete_account(ctx: &RequestCtx, user: &User, current: &str) -> ServerResult<()> {
     let (state, actor) = (&ctx.state, &ctx.actor());
     require_password(ctx, user, current).await?;
-    accounts::change(state, user.id, async |tx| {
+    accounts::change(state, async |tx| {
         state
             .mailer
             .queue_in(tx, &Mail::AccountDeleted, &user.email)
             .await?;
-        Users::delete(tx, user.id).await?;
+        tx.delete(user.id).await?;
         Ok::<_, ServerError>(())
     })
     .await?;

@@ -11,8 +11,6 @@ pub mod sign_in;
 pub mod sudo;
 pub mod verification;
 
-use sqlx::SqliteConnection;
-
 use crate::server::account::request::RequestCtx;
 use crate::server::{
     config::settings::EmailVerification,
@@ -23,32 +21,23 @@ use crate::server::{
     platform::db,
     protection::login_throttle::{self, Gate},
     state::AppState,
-    users::{User, Users},
+    users::{write::UsersTx, User, Users},
 };
 use crate::{
     auth::forms::{LoginInput, Signup},
     error::Field,
 };
 
-/// Runs `work` in one write transaction, committed if it succeeds, for a
-/// change to the account `user_id`. The account's cached row is dropped
-/// before and after (so no request can cache the old row meanwhile), and the
-/// mailer is woken for any message `work` queued.
-pub async fn change<T, E: From<sqlx::Error>>(
+/// Runs `work` in one write transaction over accounts, committed if it
+/// succeeds, then wakes the mailer for any message `work` queued. (The
+/// transaction keeps the user cache honest: see [`UsersTx`].)
+pub async fn change<T>(
     state: &AppState,
-    user_id: i64,
-    work: impl AsyncFnOnce(&mut SqliteConnection) -> Result<T, E>,
-) -> Result<T, E> {
-    state.users.invalidate(user_id);
-    let result: Result<T, E> = async {
-        let mut tx = db::write_tx(&state.pool).await?;
-        let value = work(&mut tx).await?;
-        tx.commit().await?;
-        Ok(value)
-    }
-    .await;
-    state.users.invalidate(user_id);
-    let value = result?;
+    work: impl AsyncFnOnce(&mut UsersTx) -> ServerResult<T>,
+) -> ServerResult<T> {
+    let mut tx = state.users.begin().await?;
+    let value = work(&mut tx).await?;
+    tx.commit().await?;
     state.mailer.wake();
     Ok(value)
 }

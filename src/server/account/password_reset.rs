@@ -164,16 +164,16 @@ pub async fn reset(ctx: &RequestCtx, new_password: &NewPasswordInput) -> ServerR
         .ok_or(ServerError::LinkInvalid)?;
     let password = check_new_password(state, new_password, &user.email)?;
     let hash = state.passwords.hash(password.into_string()).await?;
-    let reset = accounts::change(state, user.id, async |tx| {
+    let reset = accounts::change(state, async |tx| {
         if tokens::redeem(tx, &token_hash, TokenKind::ResetPassword, now)
             .await?
             .is_none()
         {
             return Ok(false);
         }
-        Users::set_password(tx, user.id, &hash).await?;
+        tx.set_password(user.id, &hash).await?;
         // The link proved the mailbox is theirs.
-        Users::mark_verified(tx, user.id, now).await?;
+        tx.mark_verified(user.id, now).await?;
         tokens::revoke(tx, user.id, &ALL_KINDS).await?;
         state
             .mailer

@@ -18,17 +18,15 @@ const RESEND_INTERVAL_SECS: i64 = 60;
 pub async fn confirm(ctx: &RequestCtx, token: &str) -> ServerResult<Option<User>> {
     let (state, actor) = (&ctx.state, &ctx.actor());
     let now = state.clock.unix();
-    let mut tx = db::write_tx(&state.pool).await?;
+    let mut tx = state.users.begin().await?;
     let Some(redeemed) =
         tokens::redeem(&mut tx, &tokens::hash(token), TokenKind::VerifyEmail, now).await?
     else {
         return Ok(None);
     };
-    state.users.invalidate(redeemed.user_id);
-    Users::mark_verified(&mut tx, redeemed.user_id, now).await?;
+    tx.mark_verified(redeemed.user_id, now).await?;
     let user = Users::by_id_in(&mut tx, redeemed.user_id).await?;
     tx.commit().await?;
-    state.users.invalidate(redeemed.user_id);
     if let Some(user) = &user {
         audit::record(state, actor, EventKind::EmailVerified, Some(user.id), None).await;
     }

@@ -3,7 +3,11 @@
 //! axum-login asks for the user on every request; the cache answers without a
 //! database round trip. Every write goes through this module and clears the
 //! cached row, and a generation counter stops a read that raced a write from
-//! caching what it read.
+//! caching what it read. Writes that run in a transaction go through
+//! [`write::UsersTx`], which drops each row it changes from the cache before
+//! the write and again when the transaction ends.
+
+pub mod write;
 
 use std::sync::{
     atomic::{AtomicU64, Ordering},
@@ -16,7 +20,7 @@ use rand::RngCore;
 use sqlx::{SqliteConnection, SqlitePool};
 
 use crate::auth::validation::canonical_email;
-use crate::server::error::{is_unique_violation, ServerError, ServerResult};
+use crate::server::error::{is_unique_violation, ServerResult};
 
 /// An account as the server sees it. Never sent to the browser: pages get a
 /// [`crate::auth::CurrentUser`].
@@ -207,51 +211,6 @@ impl Users {
         Ok(row.map(User::from))
     }
 
-    /// Records that the address was confirmed (first time only).
-    pub async fn mark_verified(conn: &mut SqliteConnection, id: i64, now: i64) -> ServerResult<()> {
-        sqlx::query(
-            "UPDATE users SET email_verified_at = COALESCE(email_verified_at, ?) WHERE id = ?",
-        )
-        .bind(now)
-        .bind(id)
-        .execute(conn)
-        .await?;
-        Ok(())
-    }
-
-    /// Sets a new password hash and a new security stamp, which ends every
-    /// session that recorded the old stamp.
-    pub async fn set_password(
-        conn: &mut SqliteConnection,
-        id: i64,
-        password_hash: &str,
-    ) -> ServerResult<()> {
-        sqlx::query("UPDATE users SET password_hash = ?, security_stamp = ? WHERE id = ?")
-            .bind(password_hash)
-            .bind(new_security_stamp())
-            .bind(id)
-            .execute(conn)
-            .await?;
-        Ok(())
-    }
-
-    /// Changes the address (already confirmed by its owner).
-    pub async fn set_email(
-        conn: &mut SqliteConnection,
-        id: i64,
-        email: &str,
-        now: i64,
-    ) -> ServerResult<()> {
-        sqlx::query("UPDATE users SET email = ?, email_verified_at = ? WHERE id = ?")
-            .bind(email)
-            .bind(now)
-            .bind(id)
-            .execute(conn)
-            .await
-            .map_err(ServerError::unique_email)?;
-        Ok(())
-    }
-
     /// Rewrites stored addresses whose domain is in its ASCII (`xn--`) form
     /// to the canonical form (see `canonical_email`), so both spellings find
     /// the account. Run at startup. Where another account already has the
@@ -285,26 +244,6 @@ impl Users {
             }
         }
         Ok(rewritten)
-    }
-
-    /// Deletes an account; its sessions and tokens go with it (foreign keys).
-    pub async fn delete(conn: &mut SqliteConnection, id: i64) -> ServerResult<()> {
-        // Ids can be reused once the highest is deleted: nothing recorded
-        // against this one may reach a later account. The security log keeps
-        // its events (for incident response, until they age out) unlinked.
-        sqlx::query("DELETE FROM session_ends WHERE user_id = ?")
-            .bind(id)
-            .execute(&mut *conn)
-            .await?;
-        sqlx::query("UPDATE auth_events SET user_id = NULL WHERE user_id = ?")
-            .bind(id)
-            .execute(&mut *conn)
-            .await?;
-        sqlx::query("DELETE FROM users WHERE id = ?")
-            .bind(id)
-            .execute(conn)
-            .await?;
-        Ok(())
     }
 
     /// Forgets a cached account. A transaction that changes one calls this
