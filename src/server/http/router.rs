@@ -26,6 +26,7 @@ use crate::server::{
     http::session_guard,
     http::{limits, session_layer},
     platform::db,
+    protection::csrf,
     state::AppState,
 };
 
@@ -61,8 +62,8 @@ pub fn router(state: AppState) -> Router {
             session_layer::harden_cookies,
         ))
         .layer(from_fn_with_state(
-            state.clone(),
-            session_guard::require_same_origin,
+            state.allowed_origins.clone(),
+            csrf::require_same_origin,
         ))
         .layer(from_fn_with_state(state.clone(), limits::limit))
         .layer(from_fn_with_state(state.clone(), limits::resolve_client))

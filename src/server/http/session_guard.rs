@@ -4,7 +4,7 @@ use axum::{
     extract::{Request, State},
     http::{header, Method},
     middleware::Next,
-    response::{IntoResponse, Response},
+    response::Response,
 };
 
 use crate::auth::Flash;
@@ -20,31 +20,6 @@ use crate::server::{
     session::store::{AuthMeta, EndReason, AUTH_META_KEY},
     state::AppState,
 };
-
-/// Refuses unsafe requests that do not come from our own pages (403).
-pub async fn require_same_origin(
-    State(state): State<AppState>,
-    request: Request,
-    next: Next,
-) -> Response {
-    if csrf::is_safe_method(request.method())
-        || csrf::same_origin(request.headers(), &state.allowed_origins)
-    {
-        return next.run(request).await;
-    }
-    let (parts, _) = request.into_parts();
-    tracing::warn!(
-        event = "cross_origin_rejected",
-        client = %Client::from_parts(&parts),
-        path = %parts.uri.path(),
-        "refused a cross-origin request"
-    );
-    (
-        axum::http::StatusCode::FORBIDDEN,
-        "Cross-origin request refused.\n",
-    )
-        .into_response()
-}
 
 /// Tells a browser whose session ended on the server why ("Your session has
 /// expired"), and gives page views a CSRF token before anything renders.

@@ -7,10 +7,17 @@
 //! with and without JavaScript.
 
 use axum::http::{header, HeaderMap, HeaderValue, Method};
+use axum::{
+    extract::{Request, State},
+    middleware::Next,
+    response::{IntoResponse, Response},
+};
 use base64::{engine::general_purpose::URL_SAFE_NO_PAD, Engine as _};
 use rand::RngCore;
 use subtle::ConstantTimeEq;
 use tower_sessions::Session;
+
+use super::client::Client;
 
 use crate::server::config::settings::Origin;
 
@@ -115,6 +122,29 @@ pub async fn verify(session: &Session, submitted: &str) -> bool {
         }
         _ => false,
     }
+}
+
+/// Refuses unsafe requests that do not come from our own pages (403).
+pub async fn require_same_origin(
+    State(allowed): State<AllowedOrigins>,
+    request: Request,
+    next: Next,
+) -> Response {
+    if is_safe_method(request.method()) || same_origin(request.headers(), &allowed) {
+        return next.run(request).await;
+    }
+    let (parts, _) = request.into_parts();
+    tracing::warn!(
+        event = "cross_origin_rejected",
+        client = %Client::from_parts(&parts),
+        path = %parts.uri.path(),
+        "refused a cross-origin request"
+    );
+    (
+        axum::http::StatusCode::FORBIDDEN,
+        "Cross-origin request refused.\n",
+    )
+        .into_response()
 }
 
 #[cfg(test)]
