@@ -8,30 +8,21 @@
 //! under its write lock, which sign-ins are between those two steps and which
 //! ended lately, and refuses to create a session for an ended one.
 //!
-//! A sign-in is named by [`sign_in_key`]: renewals keep it, so it also names
+//! A sign-in is named by `meta::sign_in_key`: renewals keep it, so it also names
 //! the device on the devices page.
 
 use std::collections::HashMap;
 
-use crate::server::session::store::{AuthMeta, EndReason};
+use super::{
+    ended::EndReason,
+    meta::{sign_in_key, AuthMeta},
+};
 
 /// How long an ended sign-in is remembered: far longer than any request runs.
 const ENDED_MEMORY_SECS: i64 = 3600;
 
 /// How long a deleted signed-in row counts as a renewal in progress.
 const RENEWAL_MEMORY_SECS: i64 = 300;
-
-/// The name of a sign-in: its random id or, for a session from before
-/// sign-ins had one that startup has not named yet
-/// (`SessionStore::name_unnamed_sign_ins`), the user and the time of sign-in
-/// (both kept across renewals).
-pub fn sign_in_key(meta: &AuthMeta) -> String {
-    if meta.sign_in_id.is_empty() {
-        format!("{}@{}", meta.user_id, meta.authenticated_at)
-    } else {
-        meta.sign_in_id.clone()
-    }
-}
 
 /// A signed-in session whose row was deleted and that may be created again
 /// under a new id (or was logged out, in which case nothing follows).
@@ -113,5 +104,74 @@ impl Renewals {
         self.ended
             .get(&sign_in_key(meta))
             .map(|(_, reason)| *reason)
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn meta(sign_in_id: &str) -> AuthMeta {
+        AuthMeta {
+            user_id: 7,
+            authenticated_at: 1000,
+            remember: false,
+            reauthenticated_at: 1000,
+            client: None,
+            user_agent: None,
+            sign_in_id: sign_in_id.to_owned(),
+        }
+    }
+
+    #[test]
+    fn a_renewal_caught_by_a_sign_out_is_refused_with_its_reason() {
+        let mut renewals = Renewals::default();
+        renewals.deleted(&meta("a"), "handle-a".into(), 100);
+        renewals.deleted(&meta("b"), "handle-b".into(), 100);
+        let ended = renewals.end_renewing(7, |h| h == "handle-a", EndReason::Revoked, 101);
+        assert_eq!(ended, 1);
+        assert_eq!(
+            renewals.ended_reason(&meta("a")),
+            Some(Some(EndReason::Revoked))
+        );
+        assert_eq!(renewals.ended_reason(&meta("b")), None);
+    }
+
+    #[test]
+    fn a_renewal_that_finished_is_not_caught_by_a_later_sign_out() {
+        let mut renewals = Renewals::default();
+        renewals.deleted(&meta("a"), "handle-a".into(), 100);
+        renewals.created(&meta("a"));
+        assert_eq!(
+            renewals.end_renewing(7, |_| true, EndReason::Revoked, 101),
+            0
+        );
+    }
+
+    #[test]
+    fn a_deleted_row_stops_counting_as_a_renewal_after_a_while() {
+        let mut renewals = Renewals::default();
+        renewals.deleted(&meta("a"), "handle-a".into(), 100);
+        let later = 100 + RENEWAL_MEMORY_SECS;
+        assert_eq!(
+            renewals.end_renewing(7, |_| true, EndReason::Revoked, later),
+            0
+        );
+    }
+
+    #[test]
+    fn a_sign_in_ended_on_its_own_browser_is_refused_without_a_reason_for_a_while() {
+        let mut renewals = Renewals::default();
+        renewals.ended(&meta("a"), None, 100);
+        // Its logout's own delete is no renewal.
+        renewals.deleted(&meta("a"), "handle-a".into(), 100);
+        assert_eq!(
+            renewals.end_renewing(7, |_| true, EndReason::Revoked, 101),
+            0
+        );
+        assert_eq!(renewals.ended_reason(&meta("a")), Some(None));
+        // Remembered until another sign-in ends that much later.
+        renewals.ended(&meta("b"), None, 100 + ENDED_MEMORY_SECS);
+        assert_eq!(renewals.ended_reason(&meta("a")), None);
     }
 }
