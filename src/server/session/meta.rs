@@ -75,11 +75,12 @@ pub fn handle_of(meta: &AuthMeta) -> String {
     hex(&digest)[..16].to_owned()
 }
 
+/// Sign-in facts for unit tests: user 7, signed in at 1000.
 #[cfg(test)]
-mod tests {
-    use super::*;
+pub(super) mod testing {
+    use super::AuthMeta;
 
-    fn meta(sign_in_id: &str) -> AuthMeta {
+    pub fn meta(sign_in_id: &str) -> AuthMeta {
         AuthMeta {
             user_id: 7,
             authenticated_at: 1000,
@@ -90,6 +91,13 @@ mod tests {
             sign_in_id: sign_in_id.to_owned(),
         }
     }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    use super::testing::meta;
 
     #[test]
     fn a_sign_in_from_before_sign_in_ids_is_named_by_its_user_and_time() {

@@ -111,17 +111,7 @@ impl Renewals {
 mod tests {
     use super::*;
 
-    fn meta(sign_in_id: &str) -> AuthMeta {
-        AuthMeta {
-            user_id: 7,
-            authenticated_at: 1000,
-            remember: false,
-            reauthenticated_at: 1000,
-            client: None,
-            user_agent: None,
-            sign_in_id: sign_in_id.to_owned(),
-        }
-    }
+    use crate::server::session::meta::testing::meta;
 
     #[test]
     fn a_renewal_caught_by_a_sign_out_is_refused_with_its_reason() {
