@@ -77,7 +77,7 @@ pub fn handle_of(meta: &AuthMeta) -> String {
 
 /// Sign-in facts for unit tests: user 7, signed in at 1000.
 #[cfg(test)]
-pub(super) mod testing {
+pub(super) mod fixture {
     use super::AuthMeta;
 
     pub fn meta(sign_in_id: &str) -> AuthMeta {
@@ -97,7 +97,7 @@ pub(super) mod testing {
 mod tests {
     use super::*;
 
-    use super::testing::meta;
+    use super::fixture::meta;
 
     #[test]
     fn a_sign_in_from_before_sign_in_ids_is_named_by_its_user_and_time() {

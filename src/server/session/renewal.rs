@@ -111,7 +111,7 @@ impl Renewals {
 mod tests {
     use super::*;
 
-    use crate::server::session::meta::testing::meta;
+    use crate::server::session::meta::fixture::meta;
 
     #[test]
     fn a_renewal_caught_by_a_sign_out_is_refused_with_its_reason() {
