@@ -29,50 +29,48 @@ async fn second_call(
     )
 }
 
+/// The second call is refused with 429 and `Retry-After`; the other endpoint is not.
+async fn assert_limited(
+    endpoint: &str,
+    configure: impl FnOnce(&mut gatehouse::server::config::settings::Settings),
+) {
+    let (status, retry_after, other) = second_call(endpoint, configure).await;
+    assert_eq!((status, retry_after), (429, true), "{endpoint}");
+    assert_ne!(other, 429, "{endpoint} limited another endpoint");
+}
+
 #[tokio::test]
 async fn login_is_limited_per_address() {
-    let (status, retry_after, other) =
-        second_call("login", |s| s.throttles.rate_limit_login_per_minute = 1).await;
-    assert_eq!((status, retry_after), (429, true));
-    assert_ne!(other, 429);
+    assert_limited("login", |s| s.throttles.rate_limit_login_per_minute = 1).await;
 }
 
 #[tokio::test]
 async fn signup_is_limited_per_address() {
-    let (status, retry_after, other) =
-        second_call("signup", |s| s.throttles.rate_limit_signup_per_minute = 1).await;
-    assert_eq!((status, retry_after), (429, true));
-    assert_ne!(other, 429);
+    assert_limited("signup", |s| s.throttles.rate_limit_signup_per_minute = 1).await;
 }
 
 #[tokio::test]
 async fn password_reset_requests_are_limited_per_address() {
-    let (status, retry_after, other) = second_call("request_password_reset", |s| {
+    assert_limited("request_password_reset", |s| {
         s.throttles.rate_limit_password_reset_per_minute = 1
     })
     .await;
-    assert_eq!((status, retry_after), (429, true));
-    assert_ne!(other, 429);
 }
 
 #[tokio::test]
 async fn resending_verification_is_limited_per_address() {
-    let (status, retry_after, other) = second_call("resend_verification", |s| {
+    assert_limited("resend_verification", |s| {
         s.throttles.rate_limit_resend_verification_per_minute = 1
     })
     .await;
-    assert_eq!((status, retry_after), (429, true));
-    assert_ne!(other, 429);
 }
 
 #[tokio::test]
 async fn the_breached_password_check_is_limited_per_address() {
-    let (status, retry_after, other) = second_call("check_password", |s| {
+    assert_limited("check_password", |s| {
         s.throttles.rate_limit_password_check_per_minute = 1
     })
     .await;
-    assert_eq!((status, retry_after), (429, true));
-    assert_ne!(other, 429);
 }
 
 #[tokio::test]
